@@ -1,0 +1,79 @@
+"""Settings read from environment variables, in one place (the README documents them).
+
+- ``MOBILENET_WEIGHTS``: a local weights file to use instead of downloading the official one.
+- ``TUTORIAL_MODELS``: where models go (default: ``models/`` at the project root), laid out
+  as Open Model Zoo's downloader and converter leave them.
+- ``TUTORIAL_DATA``: a folder of images for the accuracy and benchmark lessons.
+- ``TUTORIAL_QUICK``: ``1`` for quick mode (smaller loops, every code path still runs).
+
+Relative paths are taken relative to the current directory. Values are read on every call,
+so a notebook that sets ``os.environ`` sees the change.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from helpers.model_card import MODEL_NAME
+
+ENV_WEIGHTS = "MOBILENET_WEIGHTS"
+ENV_MODELS = "TUTORIAL_MODELS"
+ENV_DATA = "TUTORIAL_DATA"
+ENV_QUICK = "TUTORIAL_QUICK"
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value that cannot be used."""
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+def local_weights_path() -> Path | None:
+    """The file named by ``MOBILENET_WEIGHTS``, or None when it is not set.
+
+    Only says where the file should be; ``helpers.weights`` checks that it is usable.
+    """
+    return _env_path(ENV_WEIGHTS)
+
+
+def models_dir() -> Path:
+    """Root of the model tree (``TUTORIAL_MODELS``, default ``<project>/models``)."""
+    return _env_path(ENV_MODELS) or PROJECT_ROOT / "models"
+
+
+def model_dir() -> Path:
+    """Where this model's files go, as in Open Model Zoo: ``<models>/public/<model name>``."""
+    return models_dir() / "public" / MODEL_NAME
+
+
+def data_dir(required: bool = True) -> Path | None:
+    """The image folder named by ``TUTORIAL_DATA``.
+
+    Raises ConfigError when it is required and not set, or when it is not a folder.
+    """
+    path = _env_path(ENV_DATA)
+    if path is None:
+        if required:
+            raise ConfigError(
+                f"{ENV_DATA} is not set. Set it to a folder of ImageNet images named "
+                "<synset>_<name>.JPEG, for example: export TUTORIAL_DATA=../shared/data/imagenet-sample"
+            )
+        return None
+    if not path.is_dir():
+        raise ConfigError(f"{ENV_DATA}={path} is not a folder. Set it to a folder of images.")
+    return path
+
+
+def quick_mode() -> bool:
+    """True when ``TUTORIAL_QUICK`` asks for quick mode (``1``, ``true``, ``yes``, ``on``)."""
+    value = os.environ.get(ENV_QUICK, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{ENV_QUICK}={value!r} is not understood. Use 1 for quick mode or 0 for full mode.")

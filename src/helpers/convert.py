@@ -1,0 +1,126 @@
+"""Convert the Keras model to OpenVINO IR in Open Model Zoo's layout, as omz_converter would.
+
+The IR matches the card: input ``input_1`` 1x224x224x3 NHWC taking **BGR** (the channels are
+reversed at conversion, like omz_converter's ``--reverse_input_channels``), output named
+``StatefulPartitionedCall/MobilenetV3small/Predictions/Softmax`` 1x1000. FP32 keeps float32
+weights; FP16 stores them compressed to float16 (computation precision is the device's choice).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import openvino as ov
+
+from helpers import config
+from helpers.model_card import (
+    CONVERTED_COLOR_ORDER, INPUT_LAYOUT, INPUT_NAME, INPUT_SHAPE, MODEL_NAME, OUTPUT_NAME,
+)
+from helpers.runtime import core
+from helpers.weights import WeightsInfo
+
+PRECISIONS = ("FP32", "FP16")
+# Where the IR records what it was made from (read back with ir_weights_sha384).
+RT_INFO_KEY = "mobilenet_tutorial"
+
+
+def ir_path(precision: str = "FP32", models_root: Path | None = None) -> Path:
+    """``<models>/public/<model>/<precision>/<model>.xml``, Open Model Zoo's layout."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
+    root = config.model_dir() if models_root is None else Path(models_root) / "public" / MODEL_NAME
+    return root / precision / f"{MODEL_NAME}.xml"
+
+
+def keras_to_ov(keras_model, weights: WeightsInfo) -> ov.Model:
+    """Convert the Keras model in memory to an ``ov.Model`` that takes BGR and carries the card's names."""
+    model = ov.convert_model(keras_model, input=[list(INPUT_SHAPE)])
+    ppp = ov.preprocess.PrePostProcessor(model)
+    ppp.input().tensor().set_layout(ov.Layout(INPUT_LAYOUT))
+    ppp.input().model().set_layout(ov.Layout(INPUT_LAYOUT))
+    ppp.input().preprocess().reverse_channels()
+    model = ppp.build()
+    model.input().get_tensor().set_names({INPUT_NAME})
+    model.input().get_node().set_friendly_name(INPUT_NAME)
+    model.output().get_tensor().set_names({OUTPUT_NAME})
+    model.set_friendly_name(MODEL_NAME)
+    for key, value in {
+        "weights_file": weights.path.name,
+        "weights_sha384": weights.sha384,
+        "color_order": CONVERTED_COLOR_ORDER,
+    }.items():
+        model.set_rt_info(value, [RT_INFO_KEY, key])
+    return model
+
+
+def ir_weights_sha384(xml: Path) -> str | None:
+    """The sha384 of the weights an IR was converted from, or None if it does not say."""
+    model = core().read_model(Path(xml))
+    if not model.has_rt_info([RT_INFO_KEY, "weights_sha384"]):
+        return None
+    return model.get_rt_info([RT_INFO_KEY, "weights_sha384"]).astype(str)
+
+
+def save_ir(model: ov.Model, xml: Path, precision: str) -> Path:
+    """Save ``model`` as IR at ``xml`` (FP16 compresses the weights), atomically.
+
+    The files are written in a temporary folder beside the target and moved into place,
+    the .bin before the .xml, so an interrupted save never leaves an IR that looks complete.
+    """
+    xml = Path(xml)
+    xml.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=xml.parent))
+    try:
+        staged = staging / xml.name
+        ov.save_model(model, staged, compress_to_fp16=(precision == "FP16"))
+        os.replace(staged.with_suffix(".bin"), xml.with_suffix(".bin"))
+        os.replace(staged, xml)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return xml
+
+
+@dataclass(frozen=True)
+class PreparedIR:
+    precision: str
+    xml: Path
+    reused: bool  # True when an IR made from the same weights was already there
+
+    @property
+    def bin(self) -> Path:
+        return self.xml.with_suffix(".bin")
+
+
+def _reusable(xml: Path, weights: WeightsInfo) -> bool:
+    if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
+        return False
+    try:
+        return ir_weights_sha384(xml) == weights.sha384
+    except RuntimeError:  # an unreadable IR is rebuilt
+        return False
+
+
+def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = False,
+                  models_root: Path | None = None) -> dict[str, PreparedIR]:
+    """Make the FP32 and FP16 IR from ``weights``; reuse those already made from the same weights.
+
+    ``keras_model`` saves rebuilding the Keras model when the caller has it. An IR made from
+    other weights (another sha384) is rebuilt, so switching weights never mixes models.
+    """
+    prepared = {}
+    model = None
+    for precision in PRECISIONS:
+        xml = ir_path(precision, models_root)
+        if not rebuild and _reusable(xml, weights):
+            prepared[precision] = PreparedIR(precision, xml, reused=True)
+            continue
+        if model is None:
+            if keras_model is None:
+                from helpers.keras_model import build_keras_model
+                keras_model = build_keras_model(weights)
+            model = keras_to_ov(keras_model, weights)
+        prepared[precision] = PreparedIR(precision, save_ir(model, xml, precision), reused=False)
+    return prepared

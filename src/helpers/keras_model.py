@@ -1,0 +1,58 @@
+"""The original model: Keras MobileNetV3Small with the card's input name.
+
+It takes RGB, NHWC float32 in [0, 255]: its Rescaling layer is inside the model.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from helpers.model_card import INPUT_NAME, INPUT_SHAPE
+from helpers.weights import WeightsFileError, WeightsInfo
+
+
+def build_keras_model(weights: WeightsInfo | Path):
+    """Build ``keras.applications.MobileNetV3Small`` (alpha 1.0, 224, with its preprocessing
+    and classifier) and load ``weights``.
+
+    The input is named ``input_1`` explicitly: Keras 3 would otherwise call it ``input_layer``.
+    Raises WeightsFileError when the file does not hold weights for this architecture.
+    """
+    import keras  # imported here: TensorFlow takes seconds to import
+
+    path = Path(weights.path if isinstance(weights, WeightsInfo) else weights)
+    inputs = keras.Input(shape=INPUT_SHAPE[1:], batch_size=INPUT_SHAPE[0], name=INPUT_NAME)
+    try:
+        # Keras only warns when a file matches the architecture partly, and keeps random weights
+        # for the rest: such a model would silently give garbage, so a warning here is an error.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = keras.applications.MobileNetV3Small(
+                input_tensor=inputs,
+                alpha=1.0,
+                minimalistic=False,
+                include_top=True,
+                weights=str(path),
+                classes=1000,
+                include_preprocessing=True,
+            )
+        problems = [str(w.message) for w in caught if "saving" in w.filename]
+        if problems:
+            raise ValueError(f"{len(problems)} loading problems, the first: {problems[0]}")
+        return model
+    except (ValueError, OSError, KeyError) as error:
+        raise WeightsFileError(
+            f"Could not load weights from {path}: {error}. The file must hold Keras weights of "
+            "MobileNetV3Small (alpha 1.0, 224x224, 1000 classes), such as the official "
+            "weights_mobilenet_v3_small_224_1.0_float.h5; check MOBILENET_WEIGHTS or delete the "
+            "file so that it is downloaded again."
+        ) from error
+
+
+def keras_predict(keras_model, batch_rgb) -> "np.ndarray":
+    """Probabilities (N x 1000 float32) of the Keras model for an N x 224 x 224 x 3 RGB batch in [0, 255]."""
+    import numpy as np
+
+    # The functional model's inputs are a list of one tensor; passing a list avoids Keras'
+    # structure warning.
+    return np.asarray(keras_model([np.asarray(batch_rgb, dtype=np.float32)], training=False))

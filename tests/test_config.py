@@ -1,0 +1,49 @@
+import pytest
+
+from helpers import config
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in (config.ENV_WEIGHTS, config.ENV_MODELS, config.ENV_DATA, config.ENV_QUICK):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_defaults(clean_env):
+    assert config.local_weights_path() is None
+    assert config.models_dir() == config.PROJECT_ROOT / "models"
+    assert config.model_dir() == config.PROJECT_ROOT / "models" / "public" / "mobilenet-v3-small-1.0-224-tf"
+    assert config.data_dir(required=False) is None
+    assert config.quick_mode() is False
+
+
+def test_paths_come_from_the_environment_relative_to_the_current_folder(clean_env, tmp_path):
+    clean_env.chdir(tmp_path)
+    (tmp_path / "images").mkdir()
+    clean_env.setenv(config.ENV_MODELS, "my-models")
+    clean_env.setenv(config.ENV_DATA, "images")
+    clean_env.setenv(config.ENV_WEIGHTS, "w.h5")
+    assert config.models_dir() == tmp_path / "my-models"
+    assert config.data_dir() == tmp_path / "images"
+    assert config.local_weights_path() == tmp_path / "w.h5"
+
+
+def test_missing_or_wrong_data_folder_says_how_to_fix(clean_env, tmp_path):
+    with pytest.raises(config.ConfigError, match="TUTORIAL_DATA is not set.*export TUTORIAL_DATA="):
+        config.data_dir()
+    clean_env.setenv(config.ENV_DATA, str(tmp_path / "nowhere"))
+    with pytest.raises(config.ConfigError, match="nowhere is not a folder"):
+        config.data_dir()
+
+
+@pytest.mark.parametrize("value, quick", [("1", True), ("true", True), ("0", False), ("", False), ("no", False)])
+def test_quick_mode_values(clean_env, value, quick):
+    clean_env.setenv(config.ENV_QUICK, value)
+    assert config.quick_mode() is quick
+
+
+def test_quick_mode_rejects_unclear_values(clean_env):
+    clean_env.setenv(config.ENV_QUICK, "maybe")
+    with pytest.raises(config.ConfigError, match="TUTORIAL_QUICK='maybe'"):
+        config.quick_mode()

@@ -1,0 +1,84 @@
+import hashlib
+
+import pytest
+
+from helpers import config, weights as weights_module
+from helpers.keras_model import build_keras_model
+from helpers.model_card import OFFICIAL_WEIGHTS, RemoteFile
+from helpers.weights import WeightsFileError, check_weights_file, resolve_weights
+from tests.test_download import PAYLOAD, server  # noqa: F401  (the local HTTP server fixture)
+
+
+def make_bad_file(path, kind):
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "html":
+        path.write_text("<html>404 Not Found</html>")
+    elif kind == "suffix":
+        path = path.with_suffix(".bin")
+        path.write_bytes(b"\x89HDF\r\n\x1a\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    "kind, problem",
+    [
+        ("missing", "Weights file not found"),
+        ("folder", "is not a file"),
+        ("empty", "is empty"),
+        ("html", "is not an HDF5 file"),
+        ("suffix", "does not end in .h5"),
+    ],
+)
+def test_unusable_local_files_are_refused_with_the_fix(tmp_path, kind, problem):
+    path = make_bad_file(tmp_path / "weights.h5", kind)
+    with pytest.raises(WeightsFileError, match=problem) as error:
+        check_weights_file(path, source=config.ENV_WEIGHTS)
+    assert str(path) in str(error.value)
+    assert "Set MOBILENET_WEIGHTS to" in str(error.value)
+
+
+def test_environment_variable_pointing_nowhere(monkeypatch, tmp_path):
+    monkeypatch.setenv(config.ENV_WEIGHTS, str(tmp_path / "missing.h5"))
+    with pytest.raises(WeightsFileError, match="missing.h5 \\(from MOBILENET_WEIGHTS\\)"):
+        resolve_weights(progress=False)
+
+
+def test_a_local_copy_is_used_but_never_called_official(monkeypatch, weights):
+    monkeypatch.setenv(config.ENV_WEIGHTS, str(weights.path))
+    info = resolve_weights(progress=False)
+    assert info.path == weights.path and info.source == "MOBILENET_WEIGHTS"
+    assert info.sha384 == hashlib.sha384(weights.path.read_bytes()).hexdigest()
+    assert info.is_official == (info.sha384 == OFFICIAL_WEIGHTS.sha384)
+    assert ("NOT the official" in info.describe()) != info.is_official
+    assert str(info.path) in info.describe() and info.sha384 in info.describe()
+
+
+def test_without_a_local_copy_the_official_file_is_downloaded_into_the_model_folder(monkeypatch, tmp_path, server):  # noqa: F811
+    fake_official = RemoteFile(OFFICIAL_WEIGHTS.name, len(PAYLOAD), hashlib.sha384(PAYLOAD).hexdigest(),
+                               (f"{server}/missing/x.h5", f"{server}/good/x.h5"))
+    monkeypatch.setattr(weights_module, "OFFICIAL_WEIGHTS", fake_official)
+    monkeypatch.delenv(config.ENV_WEIGHTS, raising=False)
+    monkeypatch.setenv(config.ENV_MODELS, str(tmp_path))
+    info = resolve_weights(progress=False)
+    assert info.path == config.model_dir() / OFFICIAL_WEIGHTS.name
+    assert info.source == "download" and info.is_official
+    assert info.path.read_bytes() == PAYLOAD
+
+
+def test_a_truncated_weights_file_gets_a_clear_error(weights, tmp_path):
+    truncated = tmp_path / "truncated.weights.h5"
+    truncated.write_bytes(weights.path.read_bytes()[: weights.path.stat().st_size // 2])
+    with pytest.raises(WeightsFileError, match="Could not load weights from .*truncated.weights.h5"):
+        build_keras_model(check_weights_file(truncated, source="test"))
+
+
+def test_weights_of_another_architecture_get_a_clear_error(tmp_path):
+    import keras
+
+    other = tmp_path / "other.weights.h5"
+    keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]).save_weights(other)
+    with pytest.raises(WeightsFileError, match="MobileNetV3Small"):
+        build_keras_model(check_weights_file(other, source="test"))
