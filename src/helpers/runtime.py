@@ -22,7 +22,7 @@ def core() -> ov.Core:
 
 def default_inference_precision(device: str = "CPU") -> str:
     """The inference precision a device uses when none is asked for (for example 'bf16' or 'f32')."""
-    return str(core().get_property(device, "INFERENCE_PRECISION_HINT")).lower()
+    return core().get_property(device, "INFERENCE_PRECISION_HINT").get_type_name()
 
 
 def compile_model(model: ov.Model | Path | str, device: str = "CPU", precision: str | None = "f32",

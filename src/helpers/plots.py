@@ -1,0 +1,55 @@
+"""Plots the lessons share, with one colour per backend across every notebook."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers.classify import Prediction
+
+# The same backend keeps the same colour in every lesson.
+BACKEND_COLORS = {
+    "Keras (TensorFlow)": "#ff7f0e",
+    "OpenVINO FP32": "#1f77b4",
+    "OpenVINO FP32 bf16": "#17becf",
+    "OpenVINO FP16": "#2ca02c",
+    "OpenVINO INT8": "#9467bd",
+}
+
+
+def plot_top_k(image_rgb: np.ndarray, predictions: dict[str, list[Prediction]], title: str):
+    """The picture beside grouped horizontal bars: each backend's top-k probabilities.
+
+    ``predictions`` maps a backend name (a key of BACKEND_COLORS) to its top-k, best first;
+    the classes shown are those of the first backend.
+    """
+    fig, (ax_image, ax_bars) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1, 1.6]})
+    ax_image.imshow(image_rgb)
+    ax_image.axis("off")
+    reference = next(iter(predictions.values()))
+    indices = [p.index for p in reference]
+    y = np.arange(len(indices))
+    height = 0.8 / len(predictions)
+    for offset, (backend, top) in enumerate(predictions.items()):
+        by_index = {p.index: p.probability for p in top}
+        values = [by_index.get(i, 0.0) * 100 for i in indices]
+        ax_bars.barh(y + offset * height, values, height, label=backend, color=BACKEND_COLORS.get(backend))
+    ax_bars.set_yticks(y + height * (len(predictions) - 1) / 2, [p.name for p in reference])
+    ax_bars.invert_yaxis()
+    ax_bars.set_xlabel("probability (%)")
+    ax_bars.legend(loc="lower right")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sizes(sizes_mb: dict[str, float], title: str):
+    """Bar chart of sizes on disk in MB, one bar per backend."""
+    fig, ax = plt.subplots(figsize=(6, 3))
+    names = list(sizes_mb)
+    bars = ax.bar(names, [sizes_mb[n] for n in names], color=[BACKEND_COLORS.get(n, "grey") for n in names])
+    ax.bar_label(bars, fmt="%.1f MB")
+    ax.set_ylabel("size on disk (MB)")
+    ax.set_title(title)
+    ax.margins(y=0.2)
+    fig.tight_layout()
+    return fig
