@@ -35,3 +35,15 @@ def prepared_ir(weights, keras_model):
 def demo_rgb_224():
     """The demo photo, resized and cropped to 224x224, RGB uint8."""
     return resize_and_crop(load_image(demo_image_path(), "RGB"))
+
+
+@pytest.fixture(scope="session")
+def sample_images():
+    """A fixed, evenly spread 100 of the labelled images in TUTORIAL_DATA (CI: the ImageNet sample)."""
+    from helpers import config
+    from helpers.datasets import evenly_spaced, read_synset_named_folder
+
+    folder = config.data_dir(required=False)
+    if folder is None:
+        pytest.skip("TUTORIAL_DATA is not set: these tests measure accuracy on real labelled images")
+    return evenly_spaced(read_synset_named_folder(folder), 100)

@@ -1,12 +1,61 @@
-"""Loading images as arrays, in a stated colour order."""
+"""Loading image files as arrays, in a stated colour order.
+
+``load_image`` turns any usable JPEG, PNG, BMP or WebP file into an H x W x 3 uint8 array, BGR
+(OpenCV's order, the default) or RGB, and raises ``ImageLoadError`` for anything it cannot use.
+
+How a file is read, and why:
+
+1. Pillow opens the file lazily: it reads only the header, which gives the format, the pixel
+   mode (8-bit colour, grey, palette, 16-bit, CMYK, with alpha, ...), the size and the EXIF
+   orientation, without decoding a single pixel.
+2. The size is checked against ``MAX_IMAGE_PIXELS`` before anything is decoded, so a
+   decompression bomb (a small file that claims to be enormous) is refused, not unpacked.
+3. Ordinary 8-bit colour or grey JPEG, PNG, BMP and WebP files, nearly every photo, are decoded
+   by OpenCV, once, from the bytes read once. Open Model Zoo's accuracy protocol decodes with
+   OpenCV; using the very same decoder keeps the pixels identical to
+   ``cv2.imread(path, cv2.IMREAD_COLOR)`` whichever libjpeg builds OpenCV and Pillow happen to
+   bundle (today they agree; their versions and settings may drift apart).
+4. The unusual files are converted explicitly: 16-bit PNGs (scaled, 65535 -> 255), images
+   with transparency (composited on white), palette, CMYK and 1-bit images (through Pillow).
+5. The EXIF orientation is applied last, the same way for every route, so a phone photo
+   taken upright comes out upright (as ``cv2.imread`` does too).
+
+Memory: a refused image costs only its header. While an accepted one is decoded, the peak is
+the file's bytes plus about 6 bytes per pixel for ordinary files (3 of them for the result), and
+up to about 18 for the unusual ones (measured: 16-bit RGBA PNG), so at the limit of 50 million
+pixels about 0.3 GB, at most about 0.9 GB.
+"""
 from __future__ import annotations
 
+import io
+import os
+import warnings
 from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image, UnidentifiedImageError
 
 COLOR_ORDERS = ("BGR", "RGB")
+
+# 50 megapixels: photos from the 50 MP cameras of many phones (8160 x 6120) still load; a
+# 10000 x 10000 image, a 200 MP phone photo or a decompression bomb is refused before decoding.
+# See the module docstring for the memory this bound allows; load_image(max_pixels=) sets another.
+MAX_IMAGE_PIXELS = 50_000_000
+
+# Formats and modes OpenCV decodes exactly as cv2.imread does (MPO is a JPEG with extra pictures
+# appended, as some cameras write it; OpenCV reads the first, as Pillow does).
+_OPENCV_FORMATS = {"JPEG", "MPO", "PNG", "BMP", "WEBP"}
+_OPENCV_MODES = {"RGB", "L"}
+# Modes whose alpha channel is composited on white.
+_ALPHA_MODES = {"RGBA", "RGBa", "LA", "La", "PA"}
+# 16-bit grey, as Pillow names it in its different byte orders.
+_16_BIT_MODES = {"I;16", "I;16L", "I;16B", "I;16N"}
+# Modes Pillow converts to 8-bit RGB without guessing a value range (unlike 32-bit "I" or "F").
+_PILLOW_MODES = {"1", "L", "P", "RGB", "RGBX", "CMYK", "YCbCr"} | _ALPHA_MODES | _16_BIT_MODES
+
+_EXIF_ORIENTATION_TAG = 0x0112
+_HOW_TO_FIX = "Use a JPEG, PNG, BMP or WebP file."
 
 
 class ImageLoadError(ValueError):
@@ -21,30 +70,43 @@ def check_color_order(order: str) -> str:
 
 
 def convert_color_order(image: np.ndarray, source: str, target: str) -> np.ndarray:
-    """Return ``image`` (H x W x 3 or N x H x W x 3) with its channels in ``target`` order."""
+    """Return ``image`` (H x W x 3 or N x H x W x 3, any dtype) with its channels in ``target`` order.
+
+    The same array comes back when the orders already match; otherwise a C-contiguous copy.
+    """
     if check_color_order(source) == check_color_order(target):
         return image
     return np.ascontiguousarray(image[..., ::-1])
 
 
-def load_image(path: str | Path, order: str = "BGR") -> np.ndarray:
-    """Read an image file into an H x W x 3 uint8 array in ``order`` ("BGR" or "RGB").
+def load_image(path: str | Path, order: str = "BGR", *, max_pixels: int | None = None) -> np.ndarray:
+    """Read an image file into an H x W x 3 uint8 C-contiguous array in ``order`` ("BGR" or "RGB").
 
-    Raises ImageLoadError when the path is missing, not a file, or not a readable image.
+    - JPEG, PNG, BMP and WebP files (and other formats Pillow reads) are accepted. Ordinary
+      8-bit colour or grey files give exactly the pixels of ``cv2.imread(path, cv2.IMREAD_COLOR)``.
+    - The EXIF orientation is applied: a phone photo taken upright comes out upright, so H and W
+      are those of the picture as it should be seen.
+    - Grey, palette and 1-bit images are expanded to three equal or palette colours; 16-bit
+      images are scaled to 8 bits (65535 -> 255); CMYK is converted to RGB.
+    - Transparency (RGBA, LA, palette or grey with a transparent colour) is composited on a
+      white background: a fully transparent pixel comes out white (255, 255, 255).
+    - ``max_pixels`` (default ``MAX_IMAGE_PIXELS``) bounds width x height; it is checked from
+      the header, before decoding.
+
+    Raises ImageLoadError (a ValueError) when the file is missing, a folder, empty, not an image,
+    damaged or cut short, too large, or in a pixel format with no clear 8-bit meaning.
+    Raises ValueError when ``order`` is not "BGR" or "RGB".
     """
     check_color_order(order)
     path = Path(path)
-    if not path.exists():
-        raise ImageLoadError(f"Image not found: {path}. Check the path.")
-    if not path.is_file():
-        raise ImageLoadError(f"Not an image file but a {'folder' if path.is_dir() else 'special file'}: {path}.")
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if image is None:
-        raise ImageLoadError(
-            f"Cannot decode {path} as an image (empty, corrupt, or not an image format OpenCV reads). "
-            "Use a JPEG, PNG, BMP or WebP file."
-        )
-    return convert_color_order(image, "BGR", order)
+    limit = MAX_IMAGE_PIXELS if max_pixels is None else max_pixels
+    data, header = _read_checked_file(path, limit)
+    _refuse_if_cut_short(data, header.format, path)
+
+    decode = _choose_decoder(header, data, path)
+    image, image_order = decode(data, path)
+    image = _turn_upright(image, _exif_orientation(header))
+    return _in_order(image, image_order, order)
 
 
 def demo_image_path() -> Path:
@@ -52,3 +114,313 @@ def demo_image_path() -> Path:
     import matplotlib.cbook
 
     return Path(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+
+
+# --- reading the file and its header ---------------------------------------------------------
+
+
+def _read_checked_file(path: Path, max_pixels: int) -> tuple[bytes, Image.Image]:
+    """The file's bytes and Pillow's lazy view of its header, once the size is known to be within ``max_pixels``.
+
+    The header object only describes the image: its pixels are never decoded from it.
+    """
+    try:
+        with path.open("rb") as file:
+            if os.fstat(file.fileno()).st_size == 0:
+                raise ImageLoadError(f"{path} is empty (0 bytes). Copy or download the image again.")
+            header = _open_with_pillow(file, path)
+            _refuse_if_too_large(header.size, max_pixels, path)
+            # Only now read everything: an image too large is refused after reading its header.
+            file.seek(0)
+            return file.read(), header
+    except Image.DecompressionBombError as error:
+        # Beyond twice its own limit Pillow refuses while reading the header, before our check.
+        raise ImageLoadError(
+            f"{path} is too large: Pillow refused it from its header ({error}) The limit here is "
+            f"{max_pixels:,} pixels (MAX_IMAGE_PIXELS), so it was not decoded. Shrink it first (for "
+            "example to 4000 x 3000)."
+        ) from None
+    except FileNotFoundError:
+        raise ImageLoadError(f"Image not found: {path}. Check the path and the file name.") from None
+    except IsADirectoryError:
+        raise _folder_error(path) from None
+    except PermissionError:
+        if path.is_dir():  # opening a folder fails this way on Windows
+            raise _folder_error(path) from None
+        raise ImageLoadError(f"Cannot read {path}: permission denied. Check the file's permissions.") from None
+    except OSError as error:  # ImageLoadError is not an OSError: those raised above pass through
+        raise ImageLoadError(f"Cannot read {path}: {error}. Check that it is an ordinary file.") from None
+
+
+def _folder_error(path: Path) -> ImageLoadError:
+    return ImageLoadError(f"{path} is a folder, not an image file. Pass the path of an image inside it.")
+
+
+def _open_with_pillow(source, path: Path) -> Image.Image:
+    """Pillow's lazy view of an image (``source``: an open binary file); only the header is read.
+
+    Raises ImageLoadError when Pillow does not recognise an image; lets Pillow's
+    DecompressionBombError through, for the caller who knows the limit.
+    """
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns above its own limit (89 million pixels). Our own, lower limit is checked
+            # right after, with a message saying what to do, so the warning would only repeat it.
+            # (catch_warnings is not thread-safe: a race may at worst leave this filter in place.)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(source)
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as error:
+        # UnidentifiedImageError (an OSError) for text or unknown bytes; the others for headers
+        # so damaged that Pillow's parser trips on them.
+        first_bytes = _first_bytes(source)
+        image_format = _format_from_signature(first_bytes)
+        if image_format:
+            raise ImageLoadError(
+                f"{path} starts like a {image_format} file but is damaged or cut short ({_describe(error)}). "
+                "Copy or download the file again."
+            ) from None
+        raise ImageLoadError(
+            f"{path} is not an image that can be read ({_describe(error)}); it starts with {first_bytes!r}. "
+            f"{_HOW_TO_FIX}"
+        ) from None
+
+
+def _refuse_if_too_large(size: tuple[int, int], max_pixels: int, path: Path) -> None:
+    """Raise ImageLoadError when width x height (``size``, from the header) exceeds ``max_pixels``."""
+    width, height = size
+    if width * height > max_pixels:
+        raise ImageLoadError(
+            f"{path} is {width} x {height} = {width * height:,} pixels, more than the limit of "
+            f"{max_pixels:,} pixels (MAX_IMAGE_PIXELS), so it was not decoded. Shrink it first (for example to "
+            "4000 x 3000), or pass a larger max_pixels= to load_image."
+        )
+
+
+def _describe(error: Exception) -> str:
+    """A short reason for an error message (Pillow's "cannot identify" names the file object again)."""
+    if isinstance(error, UnidentifiedImageError):
+        return "Pillow recognises no image format in it"
+    return str(error) or type(error).__name__
+
+
+def _first_bytes(source) -> bytes:
+    """The first 16 bytes of an open binary file, for error messages (e.g. text where a JPEG was expected)."""
+    try:
+        source.seek(0)
+        return source.read(16)
+    except (OSError, ValueError):
+        return b""
+
+
+def _format_from_signature(first_bytes: bytes) -> str | None:
+    """The format whose signature the file starts with ("JPEG", "PNG", "WebP", "BMP"), or None."""
+    if first_bytes.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if first_bytes.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if first_bytes[:4] == b"RIFF" and first_bytes[8:12] == b"WEBP":
+        return "WebP"
+    if first_bytes.startswith(b"BM"):
+        return "BMP"
+    return None
+
+
+# --- files cut short -------------------------------------------------------------------------
+
+
+def _refuse_if_cut_short(data: bytes, image_format: str | None, path: Path) -> None:
+    """Raise ImageLoadError when the end of a JPEG, PNG or WebP file is missing.
+
+    cv2.imread decodes a JPEG that was cut short with only a warning, filling the missing part
+    with grey; a model would then classify half a picture. The end of each format is marked, so
+    checking the mark costs no decoding.
+    """
+    complete = {
+        "JPEG": _jpeg_is_complete,
+        "MPO": _jpeg_is_complete,
+        "PNG": _png_is_complete,
+        "WEBP": _webp_is_complete,
+    }.get(image_format)
+    if complete is not None and not complete(data):
+        raise ImageLoadError(
+            f"{path} is cut short (truncated): its {image_format} end marker is missing, so part of "
+            "the picture would be missing or grey. Copy or download the file again."
+        )
+
+
+def _jpeg_is_complete(data: bytes) -> bool:
+    """True when the JPEG's end-of-image marker (FF D9) follows the start of its compressed pixels.
+
+    The header segments are skipped by their lengths, because an EXIF thumbnail inside them has
+    an end marker of its own. In the compressed data a 0xFF byte is always followed by 0x00 or a
+    restart marker, so FF D9 found after its start is the real end (barring a comment segment
+    holding those two bytes between the scans of a progressive JPEG: rare, and then missed).
+    """
+    position = 2  # after the start-of-image marker FF D8
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:  # stray bytes between segments: libjpeg skips them too
+            position += 1
+            continue
+        marker = data[position + 1]
+        if marker == 0xDA:  # start of scan: the compressed pixels follow
+            return data.rfind(b"\xff\xd9", position) != -1
+        if marker == 0xFF or 0xD0 <= marker <= 0xD8 or marker == 0x01:  # fill byte or marker with no length
+            position += 1 if marker == 0xFF else 2
+            continue
+        position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+    return False
+
+
+def _png_is_complete(data: bytes) -> bool:
+    """True when the PNG's closing IEND chunk is there (searched from the end, so it is cheap)."""
+    return data.rfind(b"IEND") != -1
+
+
+def _webp_is_complete(data: bytes) -> bool:
+    """True when the file is as long as its RIFF header says."""
+    declared = int.from_bytes(data[4:8], "little") + 8
+    return len(data) >= declared
+
+
+# --- choosing how to decode ------------------------------------------------------------------
+
+
+def _choose_decoder(header: Image.Image, data: bytes, path: Path):
+    """The decoding function for this file: OpenCV for ordinary 8-bit files, otherwise a conversion."""
+    if header.format == "PNG" and _png_bit_depth(data) == 16:
+        return _decode_16_bit_png  # Pillow reads 16-bit colour PNGs as 8 bits, dropping the low byte
+    if header.mode not in _PILLOW_MODES:
+        raise ImageLoadError(
+            f"{path} has pixels of type {header.mode!r}, which have no clear 8-bit colour meaning. "
+            "Save it as an 8-bit RGB PNG or JPEG."
+        )
+    ordinary = (
+        header.format in _OPENCV_FORMATS
+        and header.mode in _OPENCV_MODES
+        and "transparency" not in header.info  # OpenCV would drop the transparent colour
+    )
+    return _decode_with_opencv if ordinary else _decode_with_pillow
+
+
+def _png_bit_depth(data: bytes) -> int:
+    """Bits per sample (1, 2, 4, 8 or 16) from a PNG's IHDR chunk, which always comes first."""
+    return data[24]
+
+
+def _decode_with_opencv(data: bytes, path: Path) -> tuple[np.ndarray, str]:
+    """Decode an ordinary 8-bit file exactly as cv2.imread does: (H x W x 3 uint8, "BGR"), before EXIF rotation.
+
+    The orientation is ignored here and applied afterwards, as for every other route.
+    """
+    flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+    image = _imdecode(data, flags, path)
+    return image, "BGR"
+
+
+def _decode_16_bit_png(data: bytes, path: Path) -> tuple[np.ndarray, str]:
+    """Decode a 16-bit PNG and scale it to 8 bits (65535 -> 255, rounded): (H x W x 3 uint8, "BGR")."""
+    image = _imdecode(data, cv2.IMREAD_UNCHANGED, path)  # uint16: grey, BGR or BGRA
+    image = cv2.convertScaleAbs(image, alpha=255 / 65535)
+    if image.ndim == 3 and image.shape[2] in (2, 4):
+        image = _composite_on_white(image)
+    if image.ndim == 2 or image.shape[2] == 1:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    return image, "BGR"
+
+
+def _imdecode(data: bytes, flags: int, path: Path) -> np.ndarray:
+    """cv2.imdecode of the file's bytes, raising ImageLoadError when it fails."""
+    try:
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    except cv2.error as error:
+        raise ImageLoadError(f"{path} is damaged: OpenCV could not decode it ({error}). {_HOW_TO_FIX}") from None
+    if image is None:
+        raise ImageLoadError(
+            f"{path} is damaged or cut short: its header is readable but OpenCV could not decode the "
+            "pixels. Copy or download the file again, or re-save it with an image editor."
+        )
+    return image
+
+
+def _decode_with_pillow(data: bytes, path: Path) -> tuple[np.ndarray, str]:
+    """Decode and convert an unusual file with Pillow: (H x W x 3 uint8, "RGB"), before EXIF rotation.
+
+    Handles palette, 1-bit, CMYK, 16-bit grey, and transparency (composited on white).
+    """
+    picture = _open_with_pillow(io.BytesIO(data), path)
+    try:
+        picture.load()
+        if picture.mode in _ALPHA_MODES or "transparency" in picture.info:
+            rgba = np.asarray(picture if picture.mode == "RGBA" else picture.convert("RGBA"))
+            picture.close()  # frees Pillow's copy of the pixels before compositing
+            return _composite_on_white(rgba), "RGB"
+        if picture.mode in _16_BIT_MODES:
+            grey = cv2.convertScaleAbs(np.asarray(picture, dtype=np.uint16), alpha=255 / 65535)
+            return cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB), "RGB"
+        return np.array(picture.convert("RGB")), "RGB"
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise ImageLoadError(
+            f"{path} is damaged or cut short: Pillow could not decode it ({_describe(error)}). "
+            "Copy or download the file again."
+        ) from None
+
+
+def _composite_on_white(image: np.ndarray) -> np.ndarray:
+    """Composite an H x W x (C + 1) uint8 image, alpha last, on white: H x W x C uint8, same colour order.
+
+    On white each channel becomes 255 - (255 - colour) * alpha / 255, which OpenCV computes
+    plane by plane in uint8 (rounded), with no float copies of the whole image.
+    """
+    *colour_planes, alpha = cv2.split(image)
+    composited = [
+        cv2.bitwise_not(cv2.multiply(cv2.bitwise_not(plane), alpha, scale=1 / 255)) for plane in colour_planes
+    ]
+    return cv2.merge(composited) if len(composited) > 1 else composited[0]
+
+
+# --- orientation and colour order ------------------------------------------------------------
+
+
+def _exif_orientation(header: Image.Image) -> int:
+    """The EXIF orientation (1 to 8; 1 means stored upright) from Pillow's view of the header.
+
+    Only EXIF found in the header counts: for a PNG, Pillow would decode the whole image to look
+    for EXIF stored after the pixels. Unreadable EXIF counts as upright, so that a damaged tag
+    does not make a good picture unusable.
+    """
+    if "exif" not in header.info:
+        return 1
+    try:
+        orientation = header.getexif().get(_EXIF_ORIENTATION_TAG, 1)
+    except Exception:  # noqa: BLE001 - EXIF parsers fail in many ways on damaged tags
+        return 1
+    return orientation if isinstance(orientation, int) and orientation in _UPRIGHT else 1
+
+
+# How to turn a picture stored with each EXIF orientation upright (as Pillow's
+# ImageOps.exif_transpose and cv2.imread do). OpenCV's flips and rotations return
+# C-contiguous arrays in one pass, where numpy's views would need a copy afterwards.
+_UPRIGHT = {
+    1: lambda image: image,
+    2: lambda image: cv2.flip(image, 1),  # mirrored left-right
+    3: lambda image: cv2.rotate(image, cv2.ROTATE_180),
+    4: lambda image: cv2.flip(image, 0),  # mirrored top-bottom
+    5: cv2.transpose,  # mirrored along the main diagonal
+    6: lambda image: cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE),  # the usual phone photo taken upright
+    7: lambda image: cv2.flip(cv2.transpose(image), -1),  # mirrored along the other diagonal
+    8: lambda image: cv2.rotate(image, cv2.ROTATE_90_COUNTERCLOCKWISE),
+}
+
+
+def _turn_upright(image: np.ndarray, orientation: int) -> np.ndarray:
+    """The H x W x 3 ``image`` as it should be seen, given its EXIF ``orientation`` (1 to 8)."""
+    return _UPRIGHT[orientation](image)
+
+
+def _in_order(image: np.ndarray, have: str, want: str) -> np.ndarray:
+    """An H x W x 3 uint8 image in ``want`` order, from one in ``have`` order; C-contiguous and writable."""
+    if have != want:
+        return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)  # swaps channels 0 and 2 (either way), faster than numpy
+    if not (image.flags.c_contiguous and image.flags.writeable):
+        return np.array(image)
+    return image

@@ -49,10 +49,15 @@ def build_keras_model(weights: WeightsInfo | Path):
         ) from error
 
 
-def keras_predict(keras_model, batch_rgb) -> "np.ndarray":
-    """Probabilities (N x 1000 float32) of the Keras model for an N x 224 x 224 x 3 RGB batch in [0, 255]."""
+def keras_predict(keras_model, batch_rgb, batch_size: int = 50) -> "np.ndarray":
+    """Probabilities (N x 1000 float32) of the Keras model for an N x 224 x 224 x 3 RGB batch
+    in [0, 255], run ``batch_size`` images at a time."""
     import numpy as np
 
+    batch_rgb = np.asarray(batch_rgb, dtype=np.float32)
     # The functional model's inputs are a list of one tensor; passing a list avoids Keras'
     # structure warning.
-    return np.asarray(keras_model([np.asarray(batch_rgb, dtype=np.float32)], training=False))
+    return np.concatenate([
+        np.asarray(keras_model([batch_rgb[start:start + batch_size]], training=False))
+        for start in range(0, len(batch_rgb), batch_size)
+    ])

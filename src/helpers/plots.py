@@ -16,12 +16,14 @@ BACKEND_COLORS = {
 }
 
 
-def plot_top_k(image_rgb: np.ndarray, predictions: dict[str, list[Prediction]], title: str):
+def plot_top_k(image_rgb: np.ndarray, predictions: dict[str, list[Prediction]], title: str,
+               colors: dict[str, str] | None = None):
     """The picture beside grouped horizontal bars: each backend's top-k probabilities.
 
-    ``predictions`` maps a backend name (a key of BACKEND_COLORS) to its top-k, best first;
-    the classes shown are those of the first backend.
+    ``predictions`` maps a backend name (a key of BACKEND_COLORS, or of ``colors``) to its
+    top-k, best first; the classes shown are those of the first backend.
     """
+    colors = {**BACKEND_COLORS, **(colors or {})}
     fig, (ax_image, ax_bars) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1, 1.6]})
     ax_image.imshow(image_rgb)
     ax_image.axis("off")
@@ -32,7 +34,7 @@ def plot_top_k(image_rgb: np.ndarray, predictions: dict[str, list[Prediction]], 
     for offset, (backend, top) in enumerate(predictions.items()):
         by_index = {p.index: p.probability for p in top}
         values = [by_index.get(i, 0.0) * 100 for i in indices]
-        ax_bars.barh(y + offset * height, values, height, label=backend, color=BACKEND_COLORS.get(backend))
+        ax_bars.barh(y + offset * height, values, height, label=backend, color=colors.get(backend))
     ax_bars.set_yticks(y + height * (len(predictions) - 1) / 2, [p.name for p in reference])
     ax_bars.invert_yaxis()
     ax_bars.set_xlabel("probability (%)")
@@ -51,5 +53,40 @@ def plot_sizes(sizes_mb: dict[str, float], title: str):
     ax.set_ylabel("size on disk (MB)")
     ax.set_title(title)
     ax.margins(y=0.2)
+    fig.tight_layout()
+    return fig
+
+
+def plot_images(images_rgb: list[np.ndarray], titles: list[str], suptitle: str):
+    """Pictures side by side, each with its title."""
+    fig, axes = plt.subplots(1, len(images_rgb), figsize=(3.2 * len(images_rgb), 3.4))
+    for ax, image, title in zip(np.atleast_1d(axes), images_rgb, titles):
+        ax.imshow(image)
+        ax.set_title(title, fontsize=10)
+        ax.axis("off")
+    fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def plot_color_order_cost(rows, title: str):
+    """Top-1 and top-5 (%) per model and colour order; wrong orders hatched. ``rows`` are
+    ``helpers.color_order_cost.OrderResult``."""
+    colors = {"Keras original": BACKEND_COLORS["Keras (TensorFlow)"], "OpenVINO IR": BACKEND_COLORS["OpenVINO FP32"]}
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
+    labels = [f"{r.model}\nfed {r.fed}" for r in rows]
+    for ax, metric in zip(axes, ("top1", "top5")):
+        bars = ax.bar(labels, [getattr(r, metric) for r in rows], color=[colors[r.model] for r in rows],
+                      hatch=None, edgecolor="black")
+        for bar, row in zip(bars, rows):
+            if not row.right_order:
+                bar.set_hatch("//")
+                bar.set_alpha(0.6)
+        ax.bar_label(bars, fmt="%.1f %%")
+        ax.set_title(f"{'top-1' if metric == 'top1' else 'top-5'} accuracy")
+        ax.set_ylabel("accuracy (%)")
+        ax.set_ylim(0, 105)
+        ax.tick_params(axis="x", labelsize=8)
+    fig.suptitle(title)
     fig.tight_layout()
     return fig

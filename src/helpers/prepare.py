@@ -2,16 +2,40 @@
 
     python -m helpers.prepare [--rebuild]
 
-prints the weights used and the IR paths it wrote or found.
+prints the weights used and the IR paths it wrote or found. Lessons call ``prepare_models()``,
+which does the same and also returns the original Keras model.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 
-from helpers.convert import convert_to_ir
+from helpers.convert import PreparedIR, convert_to_ir
 from helpers.download import DownloadError
-from helpers.weights import WeightsFileError, resolve_weights
+from helpers.weights import WeightsFileError, WeightsInfo, resolve_weights
+
+
+@dataclass
+class PreparedModels:
+    weights: WeightsInfo
+    irs: dict[str, PreparedIR]  # by precision: "FP32", "FP16"
+    keras_model: object | None  # the original model, when asked for
+
+
+def prepare_models(*, with_keras: bool = True, rebuild: bool = False, progress: bool = True) -> PreparedModels:
+    """Resolve the weights (download or MOBILENET_WEIGHTS), then make or reuse the FP32 and FP16 IR.
+
+    Idempotent: a second call reuses the download and the IR. ``with_keras`` also builds the
+    original Keras model (about a second), which conversion needs anyway when the IR is missing.
+    """
+    weights = resolve_weights(progress=progress)
+    keras_model = None
+    if with_keras:
+        from helpers.keras_model import build_keras_model
+        keras_model = build_keras_model(weights)
+    irs = convert_to_ir(weights, keras_model, rebuild=rebuild)
+    return PreparedModels(weights, irs, keras_model)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,13 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="convert again even if the IR is there")
     args = parser.parse_args(argv)
     try:
-        weights = resolve_weights()
-        print(weights.describe())
-        prepared = convert_to_ir(weights, rebuild=args.rebuild)
+        prepared = prepare_models(with_keras=False, rebuild=args.rebuild)
     except (DownloadError, WeightsFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    for ir in prepared.values():
+    print(prepared.weights.describe())
+    for ir in prepared.irs.values():
         print(f"{ir.precision}: {ir.xml} ({'reused' if ir.reused else 'written'})")
     return 0
 
