@@ -98,3 +98,25 @@ def test_converted_ir_predicts_like_keras_on_a_photo(prepared_ir, keras_model, d
     got = compiled(to_model_input(demo_rgb_224, "RGB", card.CONVERTED_COLOR_ORDER))[0]
     assert got.argmax() == expected.argmax()
     np.testing.assert_allclose(got, expected, atol=1e-4)
+
+
+def test_ir_records_its_provenance(prepared_ir, weights):
+    from helpers.convert import CONVERSION_RECIPE, ir_provenance
+
+    assert ir_provenance(prepared_ir["FP32"].xml) == {
+        "weights_file": weights.path.name, "weights_sha384": weights.sha384,
+        "color_order": card.CONVERTED_COLOR_ORDER, "recipe": CONVERSION_RECIPE,
+    }
+
+
+def test_ir_from_an_older_recipe_is_rebuilt(weights, keras_model, tmp_path, monkeypatch):
+    convert_to_ir(weights, keras_model, models_root=tmp_path)
+    monkeypatch.setattr(convert, "CONVERSION_RECIPE", "next")
+    assert not any(ir.reused for ir in convert_to_ir(weights, keras_model, models_root=tmp_path).values())
+
+
+@pytest.mark.parametrize("batch", [2, 8])
+def test_ir_can_be_reshaped_to_a_batch(prepared_ir, batch):
+    model = core().read_model(prepared_ir["FP32"].xml)
+    model.reshape({card.INPUT_NAME: [batch, *card.INPUT_SHAPE[1:]]})
+    assert tuple(model.output().get_shape()) == (batch, card.NUM_CLASSES)

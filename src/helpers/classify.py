@@ -1,11 +1,22 @@
-"""Running a model on images and reading its answer."""
+"""Classify images with either model, the colour order handled for you.
+
+    python -m helpers.classify IMAGE [IMAGE ...] [--model ir|keras] [--precision FP32|FP16]
+                               [--device CPU] [--top 5]
+
+prints, for each image, the top-k class indices, names and probabilities.
+"""
 from __future__ import annotations
 
+import argparse
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from helpers.model_card import class_names
+from helpers.model_card import CONVERTED_COLOR_ORDER, ORIGINAL_COLOR_ORDER, class_names
+
+ImageInput = "str | Path | np.ndarray"
 
 
 @dataclass(frozen=True)
@@ -23,3 +34,119 @@ def top_k(probabilities: np.ndarray, k: int = 5) -> list[Prediction]:
         raise ValueError(f"expected {len(names)} class probabilities, got {probabilities.shape[0]}")
     best = np.argsort(-probabilities, kind="stable")[:k]
     return [Prediction(int(i), names[i], float(probabilities[i])) for i in best]
+
+
+class Classifier:
+    """The original Keras model or a converted IR behind one interface.
+
+    Give it image files, or arrays with their colour order; it preprocesses them (Open Model
+    Zoo's protocol unless told otherwise) into the colour order its model takes, runs the model
+    and returns probabilities or named top-k classes.
+    """
+
+    def __init__(self, name: str, color_order: str, predict_batch, compiled_model=None, keras_model=None,
+                 protocol: str | None = None):
+        from helpers.preprocess import DEFAULT_PROTOCOL
+
+        self.name = name
+        self.color_order = color_order  # the order the model takes
+        self._predict_batch = predict_batch
+        self.compiled_model = compiled_model  # the OpenVINO CompiledModel, for IR classifiers
+        self.keras_model = keras_model
+        self.protocol = protocol or DEFAULT_PROTOCOL
+
+    @classmethod
+    def from_keras(cls, keras_model, protocol: str | None = None) -> "Classifier":
+        """The original model: takes RGB."""
+        from helpers.keras_model import keras_predict
+
+        return cls("Keras (TensorFlow)", ORIGINAL_COLOR_ORDER, lambda batch: keras_predict(keras_model, batch),
+                   keras_model=keras_model, protocol=protocol)
+
+    @classmethod
+    def from_ir(cls, xml: Path, device: str = "CPU", precision: str | None = "f32", config: dict | None = None,
+                protocol: str | None = None, name: str | None = None) -> "Classifier":
+        """A converted IR compiled for ``device``: takes BGR. ``precision`` is the inference
+        precision hint ("f32" for results comparable with Keras; None for the device's default)."""
+        from helpers.inference import infer_async
+        from helpers.runtime import compile_model
+
+        compiled = compile_model(xml, device, precision, config)
+        label = name or f"OpenVINO {Path(xml).parent.name} on {device}" + (f" ({precision})" if precision else "")
+        return cls(label, CONVERTED_COLOR_ORDER, lambda batch: infer_async(compiled, batch),
+                   compiled_model=compiled, protocol=protocol)
+
+    def prepare(self, images: list, image_order: str = "BGR") -> np.ndarray:
+        """Images (paths, or H x W x 3 uint8 arrays in ``image_order``) to the model's
+        N x 224 x 224 x 3 float32 input, in its colour order."""
+        from helpers.images import convert_color_order, load_image
+        from helpers.preprocess import resize_and_crop, to_model_input
+
+        crops = []
+        for image in images:
+            if isinstance(image, (str, Path)):
+                crops.append(resize_and_crop(load_image(image, self.color_order), self.protocol))
+                continue
+            array = np.asarray(image)
+            if array.ndim != 3 or array.shape[2] != 3 or array.dtype != np.uint8:
+                raise ValueError(f"an image array must be H x W x 3 uint8, got {array.shape} {array.dtype}")
+            crops.append(convert_color_order(resize_and_crop(array, self.protocol), image_order, self.color_order))
+        return to_model_input(np.stack(crops), self.color_order, self.color_order)
+
+    def predict(self, images: list, image_order: str = "BGR") -> np.ndarray:
+        """N x 1000 probabilities for the images (see ``prepare``)."""
+        return self._predict_batch(self.prepare(images, image_order))
+
+    def classify(self, images: list, image_order: str = "BGR", k: int = 5) -> list[list[Prediction]]:
+        """The top-``k`` named classes of each image, best first."""
+        return [top_k(p, k) for p in self.predict(images, image_order)]
+
+
+def format_predictions(image: str, predictions: list[Prediction]) -> str:
+    """A few lines for a terminal: the image, then one ranked line per class."""
+    lines = [str(image)]
+    lines += [f"  {rank}. {p.index:4d} {p.name:<32} {100 * p.probability:6.2f} %" for rank, p in enumerate(predictions, 1)]
+    return "\n".join(lines)
+
+
+# The command line computes in f32 where the device supports the hint, so that its answers match
+# the original model's; other devices (AUTO, NPU) keep their own default.
+CLI_PRECISION_HINTS = {"CPU": "f32", "GPU": "f32"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from helpers.download import DownloadError
+    from helpers.images import ImageLoadError
+    from helpers.prepare import prepare_models
+    from helpers.weights import WeightsFileError
+
+    parser = argparse.ArgumentParser(prog="python -m helpers.classify", description=__doc__.splitlines()[0])
+    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (JPEG, PNG, BMP, WebP)")
+    parser.add_argument("--model", choices=["ir", "keras"], default="ir", help="converted IR (default) or the Keras original")
+    parser.add_argument("--precision", choices=["FP32", "FP16"], default="FP32", help="which IR (default FP32)")
+    parser.add_argument("--device", default="CPU", help="OpenVINO device: CPU, GPU, NPU, AUTO (default CPU)")
+    parser.add_argument("--top", type=int, default=5, help="how many classes to print (default 5)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.top <= 1000:
+        parser.error("--top must be between 1 and 1000")
+    try:
+        models = prepare_models(with_keras=args.model == "keras")
+        classifier = (Classifier.from_keras(models.keras_model) if args.model == "keras"
+                      else Classifier.from_ir(models.irs[args.precision].xml, args.device,
+                                              precision=CLI_PRECISION_HINTS.get(args.device)))
+    except (DownloadError, WeightsFileError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"model: {classifier.name}; {models.weights.describe().splitlines()[-1]}")
+    failed = 0
+    for image in args.images:
+        try:
+            print(format_predictions(image, classifier.classify([image], k=args.top)[0]))
+        except ImageLoadError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -25,6 +25,9 @@ from helpers.weights import WeightsInfo
 PRECISIONS = ("FP32", "FP16")
 # Where the IR records what it was made from (read back with ir_weights_sha384).
 RT_INFO_KEY = "mobilenet_tutorial"
+# Raised whenever the conversion changes, so that IR made by an older recipe is rebuilt.
+# 2: the IR can be reshaped to any batch size.
+CONVERSION_RECIPE = "2"
 
 
 def ir_path(precision: str = "FP32", models_root: Path | None = None) -> Path:
@@ -51,17 +54,24 @@ def keras_to_ov(keras_model, weights: WeightsInfo) -> ov.Model:
         "weights_file": weights.path.name,
         "weights_sha384": weights.sha384,
         "color_order": CONVERTED_COLOR_ORDER,
+        "recipe": CONVERSION_RECIPE,
     }.items():
         model.set_rt_info(value, [RT_INFO_KEY, key])
     return model
 
 
+def ir_provenance(xml: Path) -> dict[str, str]:
+    """What the tutorial recorded in an IR when converting it: weights_file, weights_sha384,
+    color_order, recipe (empty for an IR made elsewhere)."""
+    model = core().read_model(Path(xml))
+    if not model.has_rt_info([RT_INFO_KEY]):
+        return {}
+    return {key: str(value) for key, value in model.get_rt_info([RT_INFO_KEY]).value.items()}
+
+
 def ir_weights_sha384(xml: Path) -> str | None:
     """The sha384 of the weights an IR was converted from, or None if it does not say."""
-    model = core().read_model(Path(xml))
-    if not model.has_rt_info([RT_INFO_KEY, "weights_sha384"]):
-        return None
-    return model.get_rt_info([RT_INFO_KEY, "weights_sha384"]).astype(str)
+    return ir_provenance(xml).get("weights_sha384")
 
 
 def save_ir(model: ov.Model, xml: Path, precision: str) -> Path:
@@ -98,9 +108,10 @@ def _reusable(xml: Path, weights: WeightsInfo) -> bool:
     if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
         return False
     try:
-        return ir_weights_sha384(xml) == weights.sha384
+        provenance = ir_provenance(xml)
     except RuntimeError:  # an unreadable IR is rebuilt
         return False
+    return provenance.get("weights_sha384") == weights.sha384 and provenance.get("recipe") == CONVERSION_RECIPE
 
 
 def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = False,
@@ -108,7 +119,8 @@ def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = Fal
     """Make the FP32 and FP16 IR from ``weights``; reuse those already made from the same weights.
 
     ``keras_model`` saves rebuilding the Keras model when the caller has it. An IR made from
-    other weights (another sha384) is rebuilt, so switching weights never mixes models.
+    other weights (another sha384), or by an older conversion recipe, is rebuilt, so switching
+    weights never mixes models.
     """
     prepared = {}
     model = None

@@ -110,10 +110,10 @@ def load_image(path: str | Path, order: str = "BGR", *, max_pixels: int | None =
 
 
 def demo_image_path() -> Path:
-    """A photo that ships with matplotlib: Grace Hopper in uniform (US Navy photo, public domain)."""
-    import matplotlib.cbook
+    """Lesson 01's photo, Grace Hopper in uniform (see ``helpers.demo_photos`` for its source)."""
+    from helpers.demo_photos import demo_photo
 
-    return Path(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    return demo_photo("grace_hopper").path
 
 
 # --- reading the file and its header ---------------------------------------------------------

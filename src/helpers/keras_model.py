@@ -21,7 +21,9 @@ def build_keras_model(weights: WeightsInfo | Path):
     import keras  # imported here: TensorFlow takes seconds to import
 
     path = Path(weights.path if isinstance(weights, WeightsInfo) else weights)
-    inputs = keras.Input(shape=INPUT_SHAPE[1:], batch_size=INPUT_SHAPE[0], name=INPUT_NAME)
+    # No fixed batch size: Keras would bake it into the Flatten before the softmax, and the
+    # converted IR could then not be reshaped to take a batch of images.
+    inputs = keras.Input(shape=INPUT_SHAPE[1:], name=INPUT_NAME)
     try:
         # Keras only warns when a file matches the architecture partly, and keeps random weights
         # for the rest: such a model would silently give garbage, so a warning here is an error.

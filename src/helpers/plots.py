@@ -90,3 +90,39 @@ def plot_color_order_cost(rows, title: str):
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def plot_gallery(images_rgb: list[np.ndarray], predictions: list[list[Prediction]], titles: list[str], suptitle: str):
+    """Each picture with its top-k bars beside it, one row per picture."""
+    fig, axes = plt.subplots(len(images_rgb), 2, figsize=(9, 2.3 * len(images_rgb)),
+                             gridspec_kw={"width_ratios": [1, 1.8]}, squeeze=False)
+    for (ax_image, ax_bars), image, top, title in zip(axes, images_rgb, predictions, titles):
+        ax_image.imshow(image)
+        ax_image.set_title(title, fontsize=9)
+        ax_image.axis("off")
+        ax_bars.barh([p.name for p in top], [100 * p.probability for p in top], color=BACKEND_COLORS["OpenVINO FP32"])
+        ax_bars.invert_yaxis()
+        ax_bars.set_xlim(0, 100)
+        ax_bars.set_xlabel("probability (%)")
+    fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def plot_timings(timings: dict, title: str):
+    """Median time per image (ms) per way of running, with the range over repeats as error bars.
+
+    ``timings`` maps a label to a ``helpers.inference.Timing``.
+    """
+    fig, ax = plt.subplots(figsize=(7, 3))
+    labels = list(timings)
+    medians = [timings[k].median_ms for k in labels]
+    errors = [[timings[k].median_ms - timings[k].min_ms for k in labels],
+              [timings[k].max_ms - timings[k].median_ms for k in labels]]
+    bars = ax.bar(labels, medians, yerr=errors, capsize=4, color=BACKEND_COLORS["OpenVINO FP32"])
+    ax.bar_label(bars, fmt="%.2f ms", padding=3)
+    ax.set_ylabel("time per image (ms)")
+    ax.set_title(title)
+    ax.margins(y=0.25)
+    fig.tight_layout()
+    return fig

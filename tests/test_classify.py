@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from helpers.classify import Classifier, main
+from helpers.demo_photos import demo_photo, demo_photos
+from helpers.images import ImageLoadError, load_image
+
+
+def test_demo_photos_ship_with_the_dependencies_and_name_their_licence():
+    photos = demo_photos()
+    assert len(photos) >= 5 and photos[0].name == "grace_hopper"
+    for photo in photos:
+        assert photo.path.is_file(), photo
+        assert photo.licence in {"public domain", "CC0"} and photo.source
+        assert load_image(photo.path).shape[2] == 3
+    with pytest.raises(KeyError, match="no demo photo 'dog'"):
+        demo_photo("dog")
+
+
+def test_both_models_agree_whatever_order_the_caller_has(prepared_ir, keras_model):
+    ir = Classifier.from_ir(prepared_ir["FP32"].xml)
+    original = Classifier.from_keras(keras_model)
+    assert (ir.color_order, original.color_order) == ("BGR", "RGB")
+    path = demo_photo("coffee").path
+    rgb = load_image(path, "RGB")
+    results = [ir.predict([path]), ir.predict([rgb], "RGB"), ir.predict([rgb[..., ::-1].copy()], "BGR"),
+               original.predict([path]), original.predict([rgb], "RGB")]
+    for probabilities in results[1:]:
+        np.testing.assert_allclose(probabilities, results[0], atol=1e-4)
+    top = ir.classify([path], k=3)[0]
+    assert len(top) == 3 and top[0].probability >= top[1].probability >= top[2].probability
+    assert ir.compiled_model is not None and original.keras_model is keras_model
+
+
+def test_bad_inputs_get_clear_errors(prepared_ir, tmp_path):
+    ir = Classifier.from_ir(prepared_ir["FP32"].xml)
+    with pytest.raises(ImageLoadError, match="not found"):
+        ir.classify([tmp_path / "missing.jpg"])
+    with pytest.raises(ValueError, match="H x W x 3 uint8"):
+        ir.classify([np.zeros((10, 10), np.uint8)])
+
+
+def test_command_line_prints_top_k_for_each_image(prepared_ir, capsys):
+    assert main([str(demo_photo("grace_hopper").path), str(demo_photo("coffee").path), "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "grace_hopper.jpg\n  1." in out and "coffee.png\n  1." in out
+    ranked = [line for line in out.splitlines() if line.startswith("  ")]
+    assert len(ranked) == 6 and ranked[0].split()[0] == "1." and ranked[2].split()[0] == "3."
+    assert "%" in ranked[0] and "NOT the official" in out or "official" in out
+
+
+def test_command_line_names_a_bad_path_and_a_non_image(prepared_ir, tmp_path, capsys):
+    text = tmp_path / "notes.jpg"
+    text.write_text("hello")
+    assert main([str(tmp_path / "missing.png"), str(text), str(demo_photo("coffee").path)]) == 1
+    captured = capsys.readouterr()
+    assert "missing.png" in captured.err and "not found" in captured.err
+    assert "notes.jpg is not an image" in captured.err
+    assert "coffee.png\n  1." in captured.out
+
+
+def test_command_line_runs_the_keras_model_too(prepared_ir, capsys):
+    assert main([str(demo_photo("coffee").path), "--model", "keras", "--top", "1"]) == 0
+    assert "model: Keras (TensorFlow)" in capsys.readouterr().out

@@ -1,0 +1,33 @@
+import base64
+
+from helpers.classify import Prediction
+from helpers.demo_photos import demo_photo, demo_photos
+from helpers.widgets import ClassifyWidget, device_options
+
+
+def test_device_options_include_cpu_and_auto():
+    options = device_options()
+    assert "CPU" in options and options[-1] == "AUTO"
+
+
+def test_widget_classifies_its_default_photo_at_once_and_follows_the_controls(prepared_ir):
+    widget = ClassifyWidget(prepared_ir["FP32"].xml, demo_photos())
+    assert widget.device.value == "CPU" and widget.top_k.value == 5
+    assert len(widget.result) == 5 and all(isinstance(p, Prediction) for p in widget.result)
+    widget.top_k.value = 2
+    assert len(widget.result) == 2
+    first = widget.result[0].name
+    widget.photo.value = str(demo_photo("coffee").path)
+    assert widget.result[0].name != first
+    widget.device.value = "AUTO"
+    assert len(widget.result) == 2 and set(widget._classifiers) == {"CPU", "AUTO"}
+
+
+def test_uploads_join_the_picker_and_bad_ones_show_an_error(prepared_ir):
+    widget = ClassifyWidget(prepared_ir["FP32"].xml, demo_photos()[:1])
+    png = demo_photo("chelsea").path.read_bytes()
+    widget.add_upload([{"name": "my cat.png", "content": memoryview(png)}])
+    assert widget.photo.label == "uploaded: my cat.png"
+    assert "cat" in " ".join(p.name for p in widget.result).lower()
+    widget.add_upload([{"name": "notes.jpg", "content": memoryview(base64.b64encode(b"not an image"))}])
+    assert isinstance(widget.result, str) and "notes.jpg" in widget.result
