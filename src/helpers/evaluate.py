@@ -1,0 +1,367 @@
+"""Accuracy as Open Model Zoo measures it, fast: decoding in threads overlapped with an
+``AsyncInferQueue``, and the speed of each part measured in the same run.
+
+    python -m helpers.evaluate DATA_DIR [--model keras|ir] [--precision FP32|FP16|INT8]
+                               [--inference-precision f32|default] [--limit N] [--json FILE]
+
+Images that cannot be decoded count as wrong answers (they stay in the denominator) and are
+listed. Both models get Open Model Zoo's preprocessing, each in its own colour order.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import openvino as ov
+from tqdm.auto import tqdm
+
+from helpers.datasets import LabeledImage, evenly_spaced
+from helpers.images import ImageLoadError, load_image
+from helpers.metrics import top_k_hits, wilson_interval
+from helpers.model_card import CONVERTED_COLOR_ORDER, NUM_CLASSES, ORIGINAL_COLOR_ORDER
+from helpers.preprocess import DEFAULT_PROTOCOL, resize_and_crop
+from helpers.runtime import compile_model
+
+THREADS = os.cpu_count() or 1
+# Decoded images waiting for inference: enough to keep every request fed, few enough to bound memory.
+PREFETCH = 8 * THREADS
+# D and I are measured on at most this many images (all of them for the 1000-image sample).
+CALIBRATION_IMAGES = 1000
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Images per second: decoding + preprocessing alone (D), inference alone (I), both overlapped.
+
+    When decoding and inference share the same cores, every core busy all the time gives at
+    best 1 / (1/D + 1/I): that is ``limit``.
+    """
+
+    decode: float
+    inference: float
+    pipeline: float
+
+    @property
+    def limit(self) -> float:
+        return 1 / (1 / self.decode + 1 / self.inference)
+
+    @property
+    def share_of_limit(self) -> float:
+        return self.pipeline / self.limit
+
+
+@dataclass
+class Evaluation:
+    """Accuracy of one model on one set of labelled images."""
+
+    model: str
+    inference_precision: str  # what the device computed in: "f32", "bf16", ... ("f32" for Keras)
+    protocol: str
+    labels: np.ndarray = field(repr=False)
+    probabilities: np.ndarray = field(repr=False)  # N x 1000; NaN rows for images that failed
+    failures: dict[str, str]  # path -> why it could not be used
+    seconds: float
+    rates: Rates | None = None
+
+    @property
+    def images(self) -> int:
+        return len(self.labels)
+
+    @property
+    def loaded(self) -> np.ndarray:
+        return ~np.isnan(self.probabilities[:, 0])
+
+    def hits(self, k: int) -> np.ndarray:
+        """True for each image whose label is in the top ``k``; failed images are misses."""
+        hits = np.zeros(self.images, bool)
+        hits[self.loaded] = top_k_hits(self.probabilities[self.loaded], self.labels[self.loaded], k)
+        return hits
+
+    def accuracy(self, k: int) -> float:
+        return float(self.hits(k).mean()) if self.images else 0.0
+
+    def interval(self, k: int) -> tuple[float, float]:
+        return wilson_interval(int(self.hits(k).sum()), self.images)
+
+    def summary(self) -> dict:
+        """The numbers, as plain values (percent), for tables and JSON."""
+        out = {"model": self.model, "inference_precision": self.inference_precision, "protocol": self.protocol,
+               "images": self.images, "failed": len(self.failures), "seconds": round(self.seconds, 3)}
+        for k in (1, 5):
+            low, high = self.interval(k)
+            out[f"top{k}"] = round(100 * self.accuracy(k), 2)
+            out[f"top{k}_ci95"] = [round(100 * low, 2), round(100 * high, 2)]
+        if self.rates:
+            out["rates_images_per_second"] = {**{k: round(v, 1) for k, v in asdict(self.rates).items()},
+                                              "limit": round(self.rates.limit, 1)}
+            out["pipeline_share_of_limit"] = round(self.rates.share_of_limit, 3)
+        return out
+
+
+@dataclass(frozen=True)
+class Agreement:
+    images: int  # images both models could use
+    same_top1: float  # share 0..1
+    max_abs_diff: float  # largest probability difference over those images
+    disagreeing: list[int]  # indices of images whose top-1 differs
+
+
+def agreement(a: Evaluation, b: Evaluation) -> Agreement:
+    """How closely two evaluations of the same images agree."""
+    both = a.loaded & b.loaded
+    top_a, top_b = a.probabilities[both].argmax(1), b.probabilities[both].argmax(1)
+    indices = np.flatnonzero(both)[top_a != top_b]
+    diff = float(np.abs(a.probabilities[both] - b.probabilities[both]).max()) if both.any() else 0.0
+    return Agreement(int(both.sum()), float(np.mean(top_a == top_b)) if both.any() else 0.0, diff,
+                     [int(i) for i in indices])
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+
+def _decoder(protocol: str, order: str):
+    def decode(path: Path) -> np.ndarray:
+        return resize_and_crop(load_image(path, order), protocol)
+    return decode
+
+
+def _decode_all(paths: list[Path], decode) -> tuple[list, float]:
+    """Decode every path on all cores; (crops or errors, seconds)."""
+    def safe(path):
+        try:
+            return decode(path)
+        except ImageLoadError as error:
+            return error
+    start = time.perf_counter()
+    with ThreadPoolExecutor(THREADS) as pool:
+        crops = list(pool.map(safe, paths))
+    return crops, time.perf_counter() - start
+
+
+def _decoded_in_order(paths: list[Path], decode, pool: ThreadPoolExecutor):
+    """Yield (index, crop or ImageLoadError) in order, decoding up to PREFETCH images ahead."""
+    pending: deque = deque()
+    upcoming = iter(enumerate(paths))
+
+    def submit_next():
+        for index, path in upcoming:
+            pending.append((index, pool.submit(decode, path)))
+            return
+
+    for _ in range(PREFETCH):
+        submit_next()
+    while pending:
+        index, future = pending.popleft()
+        submit_next()
+        try:
+            yield index, future.result()
+        except ImageLoadError as error:
+            yield index, error
+
+
+# --- OpenVINO ----------------------------------------------------------------------------------
+
+
+def with_uint8_input(model: ov.Model) -> ov.Model:
+    """The model taking its 1x224x224x3 input as uint8 (converted to float32 inside, exactly),
+    so decoded crops go in without a float copy in Python."""
+    ppp = ov.preprocess.PrePostProcessor(model)
+    ppp.input().tensor().set_element_type(ov.Type.u8)
+    ppp.input().preprocess().convert_element_type(ov.Type.f32)
+    return ppp.build()
+
+
+def _infer_all(queue: ov.AsyncInferQueue, items, results: np.ndarray, failures: dict, paths, bar) -> None:
+    """Start one request per decoded crop (start_async waits for a free request: the back-pressure)."""
+    for index, crop in items:
+        if isinstance(crop, ImageLoadError):
+            failures[str(paths[index])] = str(crop)
+        else:
+            queue.start_async({0: crop[None]}, userdata=index)
+        bar.update()
+    queue.wait_all()
+
+
+def evaluate_ir(items: list[LabeledImage], xml: Path, *, device: str = "CPU", precision: str | None = "f32",
+                protocol: str = DEFAULT_PROTOCOL, measure_rates: bool = True, progress: bool = True,
+                name: str | None = None) -> Evaluation:
+    """Evaluate an IR: decoding in threads overlapped with an AsyncInferQueue (THROUGHPUT hint).
+
+    ``precision`` is the inference precision hint; None keeps the device's default (bf16 on
+    CPUs that have it). With ``measure_rates`` it also times, on up to CALIBRATION_IMAGES images,
+    decoding alone and inference alone, both on all cores.
+    """
+    from helpers.runtime import core
+
+    compiled = compile_model(with_uint8_input(core().read_model(Path(xml))), device, precision,
+                             {"PERFORMANCE_HINT": "THROUGHPUT"})
+    used = compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name() if device == "CPU" else (precision or "default")
+    paths = [item.path for item in items]
+    results = np.full((len(items), NUM_CLASSES), np.nan, np.float32)
+
+    def store(request, index):
+        results[index] = request.get_output_tensor(0).data[0]
+
+    queue = ov.AsyncInferQueue(compiled)
+    queue.set_callback(store)
+    decode = _decoder(protocol, CONVERTED_COLOR_ORDER)
+    failures: dict[str, str] = {}
+    label = name or f"OpenVINO {Path(xml).parent.name} ({used})"
+    with ThreadPoolExecutor(THREADS) as pool, tqdm(total=len(items), desc=label, unit="img",
+                                                   disable=not progress, leave=False) as bar:
+        start = time.perf_counter()
+        _infer_all(queue, _decoded_in_order(paths, decode, pool), results, failures, paths, bar)
+        seconds = time.perf_counter() - start
+    rates = None
+    if measure_rates and items:
+        rates = _measure_rates(evenly_spaced(paths, CALIBRATION_IMAGES), decode, queue, len(items) / seconds)
+    return Evaluation(label, used, protocol, np.array([i.label for i in items]), results, failures, seconds, rates)
+
+
+def _measure_rates(paths: list[Path], decode, queue: ov.AsyncInferQueue, pipeline_rate: float) -> Rates:
+    crops, decode_seconds = _decode_all(paths, decode)
+    usable = [c for c in crops if not isinstance(c, ImageLoadError)]
+    queue.set_callback(lambda request, userdata: None)
+    start = time.perf_counter()
+    for crop in usable:
+        queue.start_async({0: crop[None]})
+    queue.wait_all()
+    inference_seconds = time.perf_counter() - start
+    return Rates(len(paths) / decode_seconds, len(usable) / max(inference_seconds, 1e-9), pipeline_rate)
+
+
+# --- Keras -------------------------------------------------------------------------------------
+
+
+def evaluate_keras(items: list[LabeledImage], keras_model, *, protocol: str = DEFAULT_PROTOCOL,
+                   batch_size: int = 50, progress: bool = True) -> Evaluation:
+    """Evaluate the original Keras model: decoding in threads, inference in batches of ``batch_size``."""
+    from helpers.keras_model import keras_predict
+
+    paths = [item.path for item in items]
+    results = np.full((len(items), NUM_CLASSES), np.nan, np.float32)
+    failures: dict[str, str] = {}
+    decode = _decoder(protocol, ORIGINAL_COLOR_ORDER)
+    batch_indices, batch = [], []
+
+    def flush():
+        if batch:
+            results[batch_indices] = keras_predict(keras_model, np.stack(batch).astype(np.float32), batch_size)
+            batch_indices.clear()
+            batch.clear()
+
+    with ThreadPoolExecutor(THREADS) as pool, tqdm(total=len(items), desc="Keras original", unit="img",
+                                                   disable=not progress, leave=False) as bar:
+        start = time.perf_counter()
+        for index, crop in _decoded_in_order(paths, decode, pool):
+            if isinstance(crop, ImageLoadError):
+                failures[str(paths[index])] = str(crop)
+            else:
+                batch_indices.append(index)
+                batch.append(crop)
+                if len(batch) == batch_size:
+                    flush()
+            bar.update()
+        flush()
+        seconds = time.perf_counter() - start
+    return Evaluation("Keras original", "f32", protocol, np.array([i.label for i in items]), results, failures, seconds)
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def versions() -> dict[str, str]:
+    """Versions of what produced the numbers."""
+    import cv2
+
+    from helpers.runtime import core
+
+    out = {"python": platform.python_version(), "openvino": ov.get_version(), "numpy": np.__version__,
+           "opencv": cv2.__version__, "cpu": core().get_property("CPU", "FULL_DEVICE_NAME"), "cores": str(THREADS)}
+    try:
+        import keras
+        import tensorflow as tf
+        out.update(tensorflow=tf.__version__, keras=keras.__version__)
+    except ImportError:
+        pass
+    return out
+
+
+def format_report(evaluation: Evaluation) -> str:
+    """Lines for a terminal: accuracy with intervals, failures, and the speed against its limit."""
+    s = evaluation.summary()
+    lines = [f"{s['model']} on {s['images']} images ({s['protocol']} preprocessing, {s['inference_precision']}):",
+             f"  top-1 {s['top1']:.2f} %  (95 % interval {s['top1_ci95'][0]:.1f} to {s['top1_ci95'][1]:.1f})",
+             f"  top-5 {s['top5']:.2f} %  (95 % interval {s['top5_ci95'][0]:.1f} to {s['top5_ci95'][1]:.1f})",
+             f"  images that could not be used: {s['failed']} (counted as wrong)"]
+    lines += [f"    {path}: {why}" for path, why in list(evaluation.failures.items())[:10]]
+    if evaluation.rates:
+        r = evaluation.rates
+        lines += [f"  decode+preprocess alone D = {r.decode:.0f} img/s, inference alone I = {r.inference:.0f} img/s "
+                  f"(each on all {THREADS} cores)",
+                  f"  pipeline {r.pipeline:.0f} img/s = {100 * r.share_of_limit:.0f} % of the limit "
+                  f"1/(1/D + 1/I) = {r.limit:.0f} img/s (decoding and inference share the cores)"]
+    else:
+        lines.append(f"  {s['images'] / max(s['seconds'], 1e-9):.0f} img/s")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from helpers.convert import PRECISIONS
+    from helpers.datasets import DatasetError, read_dataset
+    from helpers.download import DownloadError
+    from helpers.prepare import prepare_models
+    from helpers.weights import WeightsFileError
+
+    parser = argparse.ArgumentParser(prog="python -m helpers.evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="a folder of labelled ImageNet images")
+    parser.add_argument("--annotation", type=Path, help="val.txt or the devkit, when not found beside the images")
+    parser.add_argument("--model", choices=["ir", "keras"], default="ir")
+    parser.add_argument("--precision", choices=[*PRECISIONS, "INT8"], default="FP32", help="which IR (default FP32)")
+    parser.add_argument("--inference-precision", choices=["f32", "default"], default="f32",
+                        help="f32 (comparable with Keras, default) or the device's default (bf16 on CPUs that have it)")
+    parser.add_argument("--device", default="CPU")
+    parser.add_argument("--protocol", default=DEFAULT_PROTOCOL, help="preprocessing protocol (default omz)")
+    parser.add_argument("--limit", type=int, help="evaluate only N images, evenly spread over the dataset")
+    parser.add_argument("--json", type=Path, help="write the metrics, counts, rates and versions to this file")
+    args = parser.parse_args(argv)
+    try:
+        items = read_dataset(args.data_dir, args.annotation)
+        if args.limit:
+            items = evenly_spaced(items, args.limit)
+        models = prepare_models(with_keras=args.model == "keras")
+        if args.model == "keras":
+            evaluation = evaluate_keras(items, models.keras_model, protocol=args.protocol)
+        else:
+            if args.precision not in models.irs:
+                raise FileNotFoundError(f"there is no {args.precision} IR yet: this tutorial set makes "
+                                        f"{', '.join(models.irs)} so far. Use --precision FP32 or FP16.")
+            xml = models.irs[args.precision].xml
+            evaluation = evaluate_ir(items, xml, device=args.device, protocol=args.protocol,
+                                     precision=None if args.inference_precision == "default" else "f32")
+    except (DatasetError, DownloadError, WeightsFileError, FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(models.weights.describe().splitlines()[-1])
+    print(format_report(evaluation))
+    if args.json:
+        report = {**evaluation.summary(), "data_dir": str(args.data_dir), "failures": evaluation.failures,
+                  "weights": {"file": str(models.weights.path), "sha384": models.weights.sha384,
+                              "official": models.weights.is_official},
+                  "versions": versions()}
+        args.json.write_text(json.dumps(report, indent=2))
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

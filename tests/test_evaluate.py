@@ -1,0 +1,92 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from helpers.datasets import LabeledImage, read_synset_named_folder
+from helpers.demo_photos import demo_photo
+from helpers.evaluate import Rates, agreement, evaluate_ir, evaluate_keras, main
+from helpers.metrics import wilson_interval
+from helpers.model_card import imagenet_classes
+
+
+def test_wilson_interval_known_values():
+    low, high = wilson_interval(50, 100)
+    assert low == pytest.approx(0.4038, abs=1e-4) and high == pytest.approx(0.5962, abs=1e-4)
+    assert wilson_interval(0, 10)[0] == pytest.approx(0.0) and wilson_interval(10, 10)[1] == pytest.approx(1.0)
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+    low, high = wilson_interval(762, 1000)
+    assert low < 0.762 < high and high - low < 0.06
+
+
+def test_rates_limit_is_every_core_busy():
+    rates = Rates(decode=1100, inference=1300, pipeline=540)
+    assert rates.limit == pytest.approx(1 / (1 / 1100 + 1 / 1300))
+    assert rates.share_of_limit == pytest.approx(540 / rates.limit)
+
+
+@pytest.fixture
+def tiny_dataset(tmp_path):
+    """Three demo photos named by synset, and one damaged file that must count as a miss."""
+    synset = {c.index: c.synset for c in imagenet_classes()}
+    for name, label in [("grace_hopper", 652), ("chelsea", 285), ("coffee", 967)]:
+        photo = demo_photo(name).path
+        shutil.copy(photo, tmp_path / f"{synset[label]}_{name}{photo.suffix}")
+    (tmp_path / f"{synset[0]}_broken.JPEG").write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG")
+    return tmp_path
+
+
+def test_unreadable_images_stay_in_the_denominator(tiny_dataset, prepared_ir, keras_model):
+    items = read_synset_named_folder(tiny_dataset)
+    for evaluation in (evaluate_ir(items, prepared_ir["FP32"].xml, progress=False),
+                       evaluate_keras(items, keras_model, progress=False)):
+        assert evaluation.images == 4 and len(evaluation.failures) == 1
+        assert "broken.JPEG" in next(iter(evaluation.failures))
+        assert evaluation.accuracy(5) <= 0.75  # at most the three good photos right, out of four
+        summary = evaluation.summary()
+        assert summary["images"] == 4 and summary["failed"] == 1
+        assert summary["top1_ci95"][0] <= summary["top1"] <= summary["top1_ci95"][1]
+
+
+def test_original_and_converted_agree_on_the_sample(sample_images, prepared_ir, keras_model):
+    original = evaluate_keras(sample_images, keras_model, progress=False)
+    converted = evaluate_ir(sample_images, prepared_ir["FP32"].xml, precision="f32", progress=False)
+    same = agreement(original, converted)
+    assert same.images == len(sample_images)
+    assert same.same_top1 >= 0.995
+    assert abs(original.accuracy(1) - converted.accuracy(1)) <= 0.002
+    assert same.max_abs_diff < 1e-4
+    assert converted.rates is not None and converted.rates.pipeline > 0 and converted.rates.limit > 0
+
+
+def test_results_are_in_input_order(prepared_ir):
+    photos = [demo_photo(n).path for n in ("grace_hopper", "chelsea", "coffee")]
+    items = [LabeledImage(p, 0) for p in photos]
+    forward = evaluate_ir(items, prepared_ir["FP32"].xml, measure_rates=False, progress=False)
+    backward = evaluate_ir(items[::-1], prepared_ir["FP32"].xml, measure_rates=False, progress=False)
+    np.testing.assert_allclose(forward.probabilities, backward.probabilities[::-1], atol=1e-6)
+
+
+def test_command_line_prints_and_writes_json(tiny_dataset, prepared_ir, tmp_path, capsys):
+    report = tmp_path / "report.json"
+    assert main([str(tiny_dataset), "--json", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "top-1" in out and "could not be used: 1" in out and "% of the limit" in out
+    data = json.loads(report.read_text())
+    assert data["images"] == 4 and data["failed"] == 1 and len(data["failures"]) == 1
+    assert {"decode", "inference", "pipeline", "limit"} <= set(data["rates_images_per_second"])
+    assert {"openvino", "numpy", "opencv", "python"} <= set(data["versions"])
+    assert data["weights"]["sha384"]
+
+
+def test_command_line_errors(tmp_path, tiny_dataset, prepared_ir, capsys):
+    assert main([str(tmp_path / "nowhere")]) == 1
+    assert "not a folder" in capsys.readouterr().err
+    holidays = tmp_path / "holidays"
+    holidays.mkdir()
+    (holidays / "beach.jpg").write_bytes(b"")
+    assert main([str(holidays)]) == 1
+    assert "synset" in capsys.readouterr().err
+    assert main([str(tiny_dataset), "--precision", "INT8"]) == 1
+    assert "no INT8 IR yet" in capsys.readouterr().err
