@@ -126,3 +126,51 @@ def plot_timings(timings: dict, title: str):
     ax.margins(y=0.25)
     fig.tight_layout()
     return fig
+
+
+def plot_latency_and_throughput(results: dict, title: str):
+    """Two bar charts per backend: median latency (error bars: min to p90) and throughput.
+
+    ``results`` maps a backend name (a key of BACKEND_COLORS) to a pair of
+    ``helpers.benchmark.Result``: (latency run, throughput run).
+    """
+    names = list(results)
+    colors = [BACKEND_COLORS.get(n, "grey") for n in names]
+    fig, (ax_lat, ax_tput) = plt.subplots(1, 2, figsize=(11, 3.6))
+    latency = [results[n][0] for n in names]
+    bars = ax_lat.bar(names, [r.latency_median for r in latency], color=colors,
+                      yerr=[[r.latency_median - r.latency_min for r in latency],
+                            [r.latency_p90 - r.latency_median for r in latency]], capsize=4)
+    ax_lat.bar_label(bars, fmt="%.2f ms", padding=3)
+    ax_lat.set_ylabel("latency, batch 1 (ms)")
+    ax_lat.set_title("median latency (bars: min to p90); lower is better", fontsize=10)
+    bars = ax_tput.bar(names, [results[n][1].throughput for n in names], color=colors)
+    ax_tput.bar_label(bars, fmt="%.0f", padding=3)
+    ax_tput.set_ylabel("throughput (images/s)")
+    ax_tput.set_title("throughput; higher is better", fontsize=10)
+    for ax in (ax_lat, ax_tput):
+        ax.tick_params(axis="x", labelsize=8, rotation=15)
+        ax.margins(y=0.2)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_batch_sizes(results: list, title: str):
+    """Throughput and latency per request against batch size (``helpers.benchmark.Result`` list)."""
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    batches = [r.batch for r in results]
+    ax.plot(batches, [r.throughput for r in results], "o-", color=BACKEND_COLORS["OpenVINO FP32 bf16"], label="throughput")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(batches, [str(b) for b in batches])
+    ax.set_xlabel("batch size (images per request)")
+    ax.set_ylabel("throughput (images/s)")
+    ax.set_ylim(bottom=0)
+    twin = ax.twinx()
+    twin.plot(batches, [r.latency_median for r in results], "s--", color="grey", label="latency per request")
+    twin.set_ylabel("median latency per request (ms)")
+    twin.set_ylim(bottom=0)
+    fig.legend(loc="lower right", bbox_to_anchor=(0.88, 0.2))
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
