@@ -78,3 +78,17 @@ def test_command_line_errors(tmp_path, capsys):
     assert "no IR at" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--batch", "0"])
+
+
+def test_benchmark_app_report_in_ms_or_us():
+    report = """[ INFO ] Latency:
+[ INFO ]    Median:        981.43 us
+[ INFO ]    Average:       995.83 us
+[ INFO ]    Min:           872.37 us
+[ INFO ]    Max:           4.50 ms
+[ INFO ] Throughput:   962.68 FPS"""
+    app = parse_benchmark_app_report(report)
+    assert app.latency_median == pytest.approx(0.98143) and app.latency_max == pytest.approx(4.5)
+    assert app.throughput == pytest.approx(962.68)
+    with pytest.raises(RuntimeError, match="no 'Throughput'"):
+        parse_benchmark_app_report("[ ERROR ] Model not found")

@@ -14,7 +14,10 @@ def test_widget_classifies_its_default_photo_at_once_and_follows_the_controls(pr
     widget = ClassifyWidget(prepared_ir["FP32"].xml, demo_photos())
     assert widget.device.value == "CPU" and widget.top_k.value == 5
     assert len(widget.result) == 5 and all(isinstance(p, Prediction) for p in widget.result)
+    chart = bytes(widget.chart.value)
+    assert chart.startswith(b"\x89PNG") and widget.message.value == ""
     widget.top_k.value = 2
+    assert bytes(widget.chart.value) != chart
     assert len(widget.result) == 2
     first = widget.result[0].name
     widget.photo.value = str(demo_photo("coffee").path)
@@ -31,3 +34,6 @@ def test_uploads_join_the_picker_and_bad_ones_show_an_error(prepared_ir):
     assert "cat" in " ".join(p.name for p in widget.result).lower()
     widget.add_upload([{"name": "notes.jpg", "content": memoryview(base64.b64encode(b"not an image"))}])
     assert isinstance(widget.result, str) and "notes.jpg" in widget.result
+    assert "Cannot classify this photo" in widget.message.value and widget.chart.layout.display == "none"
+    widget.photo.value = str(demo_photos()[0].path)
+    assert widget.message.value == "" and widget.chart.layout.display is None

@@ -206,15 +206,20 @@ def run_benchmark_app(xml: Path, device: str = "CPU", hint: str = "throughput", 
     if precision is not None:
         command += ["-infer_precision", precision]
     output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120).stdout
+    return parse_benchmark_app_report(output, " ".join(command[1:]))
 
-    def number(pattern: str) -> float:
-        match = re.search(pattern, output)
+
+def parse_benchmark_app_report(output: str, command: str = "") -> BenchmarkAppResult:
+    """Read throughput and latencies from benchmark_app's printed report."""
+    def number(name: str) -> float:
+        # benchmark_app prints latencies in ms, or in us when below a millisecond.
+        match = re.search(rf"{name}:\s+([\d.]+)\s*(ms|us|FPS)", output)
         if not match:
-            raise RuntimeError(f"benchmark_app's report has no match for {pattern!r}; it printed:\n{output[-2000:]}")
-        return float(match.group(1))
+            raise RuntimeError(f"benchmark_app's report has no {name!r}; it printed:\n{output[-2000:]}")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value
 
-    return BenchmarkAppResult(number(r"Throughput:\s+([\d.]+) FPS"), number(r"Median:\s+([\d.]+) ms"),
-                              number(r"Min:\s+([\d.]+) ms"), number(r"Max:\s+([\d.]+) ms"), " ".join(command[1:]))
+    return BenchmarkAppResult(number("Throughput"), number("Median"), number("Min"), number("Max"), command)
 
 
 def side_by_side(ours: Result, theirs: BenchmarkAppResult) -> list[dict]:

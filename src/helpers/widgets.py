@@ -4,6 +4,8 @@ Defaults make a notebook run unattended: the widget classifies its default photo
 """
 from __future__ import annotations
 
+import html
+import io
 import tempfile
 from pathlib import Path
 
@@ -42,7 +44,11 @@ class ClassifyWidget:
         self.photo = widgets.Dropdown(options=[(p.subject, str(p.path)) for p in photos], description="Photo:")
         self.upload = widgets.FileUpload(accept="image/*", multiple=False, description="Your photo")
         self.top_k = widgets.IntSlider(value=k, min=1, max=10, description="Top-k:")
-        self.output = widgets.Output()
+        # The chart is a PNG in an Image widget rather than a figure displayed into an Output widget:
+        # output from widget callbacks is not always captured by the Output widget in Jupyter Lab
+        # (it can land in the log console), while an Image widget's value always shows.
+        self.chart = widgets.Image(format="png")
+        self.message = widgets.HTML()
         self.result: list[Prediction] | str = []
         self._classifiers: dict[str, Classifier] = {}
         self._uploads = Path(tempfile.mkdtemp(prefix="classify-uploads-"))
@@ -73,21 +79,25 @@ class ClassifyWidget:
             self.result = self.classifier().classify([path], k=self.top_k.value)[0]
         except ImageLoadError as error:
             self.result = str(error)
-        self.output.clear_output(wait=True)
-        with self.output:
-            if isinstance(self.result, str):
-                print(f"Cannot classify this photo: {self.result}")
-            else:
-                self._draw(path)
+            self.message.value = f"<b>Cannot classify this photo:</b> {html.escape(self.result)}"
+            self.chart.layout.display = "none"
+            return
+        self.message.value = ""
+        self.chart.value = self._chart_png(path)
+        self.chart.layout.display = None
 
-    def _draw(self, path: Path) -> None:
-        from helpers.plots import plot_top_k
+    def _chart_png(self, path: Path) -> bytes:
+        from helpers.plots import BACKEND_COLORS, plot_top_k
 
-        fig = plot_top_k(load_image(path, "RGB"), {f"OpenVINO on {self.device.value}": self.result},
+        backend = f"OpenVINO on {self.device.value}"
+        fig = plot_top_k(load_image(path, "RGB"), {backend: self.result},
                          title=f"{path.name}: {self.result[0].name} ({self.result[0].probability:.0%})",
-                         colors={f"OpenVINO on {self.device.value}": "#1f77b4"})
-        display(fig)
-        plt.close(fig)  # shown once, in this widget's output, not again by the inline backend
+                         colors={backend: BACKEND_COLORS["OpenVINO FP32"]})
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=80)
+        plt.close(fig)  # drawn into the Image widget only, not again by the inline backend
+        return buffer.getvalue()
 
     def _ipython_display_(self) -> None:
-        display(widgets.VBox([widgets.HBox([self.device, self.photo, self.upload]), self.top_k, self.output]))
+        display(widgets.VBox([widgets.HBox([self.device, self.photo, self.upload]), self.top_k,
+                              self.message, self.chart]))
