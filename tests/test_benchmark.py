@@ -5,7 +5,7 @@ import pytest
 
 from helpers.benchmark import (
     BenchmarkAppResult, Result, benchmark, benchmark_tensorflow, compile_for_benchmark, compile_times, main,
-    measure_latency, measure_throughput, naive_loop, run_benchmark_app, side_by_side,
+    measure_latency, measure_throughput, naive_loop, parse_benchmark_app_report, run_benchmark_app, side_by_side,
 )
 
 SHORT = 0.3  # seconds per run: enough to exercise every path
