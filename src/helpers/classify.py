@@ -16,8 +16,6 @@ import numpy as np
 
 from helpers.model_card import CONVERTED_COLOR_ORDER, ORIGINAL_COLOR_ORDER, class_names
 
-ImageInput = "str | Path | np.ndarray"
-
 
 @dataclass(frozen=True)
 class Prediction:

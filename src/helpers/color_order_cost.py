@@ -10,7 +10,7 @@ from helpers.keras_model import keras_predict
 from helpers.metrics import top_k_accuracy
 from helpers.model_card import CONVERTED_COLOR_ORDER, ORIGINAL_COLOR_ORDER
 from helpers.preprocess import to_model_input
-from helpers.runtime import infer_one_by_one
+from helpers.inference import infer_sync
 
 KERAS = "Keras original"
 OPENVINO = "OpenVINO IR"
@@ -41,7 +41,7 @@ def predict_in_both_orders(crops_bgr: np.ndarray, keras_model, compiled_ir) -> d
     for order in ("RGB", "BGR"):
         batch = to_model_input(crops_bgr, "BGR", order)
         results[(KERAS, order)] = keras_predict(keras_model, batch)
-        results[(OPENVINO, order)] = infer_one_by_one(compiled_ir, batch)
+        results[(OPENVINO, order)] = infer_sync(compiled_ir, batch)
     return results
 
 

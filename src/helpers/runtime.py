@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 import openvino as ov
 
 _core: ov.Core | None = None
@@ -41,8 +39,3 @@ def compile_model(model: ov.Model | Path | str, device: str = "CPU", precision: 
         model = core().read_model(Path(model))
     return core().compile_model(model, device, properties)
 
-
-def infer_one_by_one(compiled: ov.CompiledModel, batch: np.ndarray) -> np.ndarray:
-    """Run a batch-1 compiled model on each image of an N x ... batch; N x outputs of its first output."""
-    request = compiled.create_infer_request()
-    return np.concatenate([request.infer({0: image[None]})[0] for image in batch])
