@@ -26,10 +26,14 @@ def test_widget_classifies_its_default_photo_at_once_and_follows_the_controls(pr
     assert len(widget.result) == 2 and set(widget._classifiers) == {"CPU", "AUTO"}
 
 
-def test_uploads_join_the_picker_and_bad_ones_show_an_error(prepared_ir):
+def test_uploads_join_the_picker_and_bad_ones_show_an_error(prepared_ir, monkeypatch):
     widget = ClassifyWidget(prepared_ir["FP32"].xml, demo_photos()[:1])
+    classified = []
+    real_refresh = widget.refresh
+    monkeypatch.setattr(widget, "refresh", lambda: (classified.append(widget.photo.value), real_refresh())[1])
     png = demo_photo("chelsea").path.read_bytes()
     widget.add_upload([{"name": "my cat.png", "content": memoryview(png)}])
+    assert classified == [widget.photo.value], "an upload is classified once, and only the upload"
     assert widget.photo.label == "uploaded: my cat.png"
     assert "cat" in " ".join(p.name for p in widget.result).lower()
     widget.add_upload([{"name": "notes.jpg", "content": memoryview(base64.b64encode(b"not an image"))}])

@@ -51,9 +51,12 @@ class ClassifyWidget:
         self.message = widgets.HTML()
         self.result: list[Prediction] | str = []
         self._classifiers: dict[str, Classifier] = {}
-        self._uploads = Path(tempfile.mkdtemp(prefix="classify-uploads-"))
+        # Removed with the widget, or when Python exits.
+        self._uploads_dir = tempfile.TemporaryDirectory(prefix="classify-uploads-")
+        self._uploads = Path(self._uploads_dir.name)
+        self._adding_upload = False
         for control in (self.device, self.photo, self.top_k):
-            control.observe(lambda _change: self.refresh(), names="value")
+            control.observe(self._on_change, names="value")
         self.upload.observe(lambda change: self.add_upload(change["new"]), names="value")
         self.refresh()
 
@@ -64,13 +67,25 @@ class ClassifyWidget:
             self._classifiers[device] = Classifier.from_ir(self.ir_xml, device, precision=None)
         return self._classifiers[device]
 
+    def _on_change(self, _change) -> None:
+        if not self._adding_upload:
+            self.refresh()
+
     def add_upload(self, files) -> None:
-        """Save uploaded files and add them to the photo picker, the last one selected."""
-        for file in files:
-            path = self._uploads / Path(file["name"]).name
-            path.write_bytes(bytes(file["content"]))
-            self.photo.options = [*self.photo.options, (f"uploaded: {path.name}", str(path))]
-            self.photo.value = str(path)
+        """Save uploaded files and add them to the photo picker, the last one selected and classified."""
+        if not files:
+            return
+        # Replacing a Dropdown's options selects its first one for a moment: no classifying meanwhile.
+        self._adding_upload = True
+        try:
+            for file in files:
+                path = self._uploads / Path(file["name"]).name
+                path.write_bytes(bytes(file["content"]))
+                self.photo.options = [*self.photo.options, (f"uploaded: {path.name}", str(path))]
+                self.photo.value = str(path)
+        finally:
+            self._adding_upload = False
+        self.refresh()
 
     def refresh(self) -> None:
         """Classify the chosen photo and redraw."""
