@@ -41,9 +41,9 @@ def demo_rgb_224():
 def sample_images():
     """A fixed, evenly spread 100 of the labelled images in TUTORIAL_DATA (CI: the ImageNet sample)."""
     from helpers import config
-    from helpers.datasets import evenly_spaced, read_synset_named_folder
+    from helpers.datasets import evenly_spaced, read_dataset
 
     folder = config.data_dir(required=False)
     if folder is None:
         pytest.skip("TUTORIAL_DATA is not set: these tests measure accuracy on real labelled images")
-    return evenly_spaced(read_synset_named_folder(folder), 100)
+    return evenly_spaced(read_dataset(folder), 100)

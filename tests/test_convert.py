@@ -37,9 +37,9 @@ def test_fp16_stores_half_size_weights(prepared_ir):
 
 
 def test_converted_model_takes_bgr_and_matches_keras(prepared_ir, keras_model, demo_rgb_224):
-    from helpers.card_check import PARITY_TOLERANCE, check_color_order
+    from helpers.card_check import PARITY_TOLERANCE, measure_color_order
 
-    check = check_color_order(prepared_ir["FP32"].xml, keras_model, demo_rgb_224)
+    check = measure_color_order(prepared_ir["FP32"].xml, keras_model, demo_rgb_224)
     assert check.order == "BGR"
     assert check.max_abs_diff_bgr <= PARITY_TOLERANCE
     assert check.max_abs_diff_rgb > 100 * PARITY_TOLERANCE, "feeding RGB to the IR must visibly change the output"

@@ -144,3 +144,35 @@ def test_a_failed_retry_removes_a_damaged_cached_file(server, tmp_path):
         fetch(remote(f"{server}/cut/weights.h5"), tmp_path, timeout=2, progress=False)
     assert_no_file_left(tmp_path)
     assert not (tmp_path / ("weights.h5" + PARTIAL_SUFFIX)).exists()
+
+
+def test_a_full_disk_is_named_as_such_not_as_a_network_error(server, tmp_path, monkeypatch):
+    import helpers.download as download
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(download.tempfile, "mkstemp", no_space)
+    with pytest.raises(DownloadError, match="Could not write weights.h5 into .*No space left on device.*TUTORIAL_MODELS"):
+        fetch(remote(f"{server}/good/weights.h5"), tmp_path, progress=False)
+    assert_no_file_left(tmp_path)
+
+
+def test_two_downloads_at_once_do_not_spoil_each_other(server, tmp_path):
+    spec = remote(f"{server}/good/weights.h5")
+    results, errors = [], []
+
+    def download():
+        try:
+            results.append(fetch(spec, tmp_path, progress=False))
+        except Exception as error:  # noqa: BLE001 - collected for the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=download) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(results) == 3
+    assert is_complete(tmp_path / "weights.h5", spec)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["weights.h5"]

@@ -88,5 +88,14 @@ def test_command_line_errors(tmp_path, tiny_dataset, prepared_ir, capsys):
     (holidays / "beach.jpg").write_bytes(b"")
     assert main([str(holidays)]) == 1
     assert "synset" in capsys.readouterr().err
-    assert main([str(tiny_dataset), "--precision", "INT8"]) == 1
-    assert "no INT8 IR yet" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([str(tiny_dataset), "--precision", "INT8"])
+
+
+def test_no_decodable_image_means_no_rates_and_all_wrong(tmp_path, prepared_ir):
+    synset = imagenet_classes()[0].synset
+    for n in range(2):
+        (tmp_path / f"{synset}_broken{n}.JPEG").write_bytes(b"not an image")
+    evaluation = evaluate_ir(read_synset_named_folder(tmp_path), prepared_ir["FP32"].xml, progress=False)
+    assert evaluation.rates is None and len(evaluation.failures) == 2
+    assert evaluation.accuracy(5) == 0.0 and evaluation.summary()["images"] == 2

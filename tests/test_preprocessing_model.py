@@ -3,7 +3,7 @@ import openvino as ov
 
 from helpers.images import load_image, demo_image_path
 from helpers.preprocessing_model import (
-    central_crop, compare_with_numpy_pipeline, identity_model, numpy_pipeline, with_preprocessing,
+    crop_central_share, compare_with_numpy_pipeline, identity_model, numpy_pipeline, with_preprocessing,
 )
 from helpers.runtime import compile_model
 
@@ -21,14 +21,14 @@ def test_in_model_resize_and_colour_order_match_opencv_within_one_level():
     image = load_image(demo_image_path(), "BGR")
     for order, fed in [("BGR", image), ("RGB", image[..., ::-1])]:
         compiled = compile_model(with_preprocessing(identity_model(), order))
-        seen = compiled(np.ascontiguousarray(central_crop(fed))[None])[0][0]
+        seen = compiled(np.ascontiguousarray(crop_central_share(fed))[None])[0][0]
         difference = np.abs(seen - numpy_pipeline(image)[0])  # the network always receives BGR
         assert difference.max() <= 1.0 and difference.mean() < 0.5
 
 
 def test_central_crop_keeps_the_omz_share():
-    assert central_crop(np.zeros((256, 512, 3))).shape == (224, 448, 3)
-    assert central_crop(np.zeros((1, 1, 3))).shape == (1, 1, 3)
+    assert crop_central_share(np.zeros((256, 512, 3))).shape == (224, 448, 3)
+    assert crop_central_share(np.zeros((1, 1, 3))).shape == (1, 1, 3)
 
 
 def test_comparison_with_the_numpy_pipeline(prepared_ir):

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import openvino as ov
 
+from helpers.inference import compile_batched
 from helpers.model_card import INPUT_SHAPE
 from helpers.runtime import core
 
@@ -63,21 +64,20 @@ def compile_for_benchmark(xml: Path, device: str = "CPU", hint: str = "throughpu
                           extra: dict | None = None) -> ov.CompiledModel:
     """Compile the IR for a benchmark: performance hint, batch size (the IR reshaped), and
     optionally the number of streams and the inference precision (None: the device's default)."""
-    model = core().read_model(Path(xml))
-    if batch != 1:
-        model.reshape({model.input().get_any_name(): [batch, *INPUT_SHAPE[1:]]})
     config = {"PERFORMANCE_HINT": HINTS[hint], **(extra or {})}
     if streams is not None:
         config["NUM_STREAMS"] = str(streams)
-    if precision is not None:
-        config["INFERENCE_PRECISION_HINT"] = precision
-    return core().compile_model(model, device, config)
+    return compile_batched(xml, batch, device, precision, config)
 
 
-def _random_input(compiled: ov.CompiledModel, seed: int = 0) -> ov.Tensor:
-    shape = list(compiled.input().get_shape())
-    data = np.random.default_rng(seed).integers(0, 256, shape).astype(np.float32)
-    return ov.Tensor(data)
+def random_images(batch: int, seed: int = 0) -> np.ndarray:
+    """A fixed batch x 224 x 224 x 3 float32 input with values in [0, 255] (speed does not
+    depend on the picture; a fixed seed keeps runs comparable)."""
+    return np.random.default_rng(seed).integers(0, 256, (batch, *INPUT_SHAPE[1:])).astype(np.float32)
+
+
+def _random_input(compiled: ov.CompiledModel) -> ov.Tensor:
+    return ov.Tensor(random_images(compiled.input().get_shape()[0]))
 
 
 def _describe(compiled: ov.CompiledModel, device: str) -> tuple[int, str]:
@@ -154,7 +154,7 @@ def measure_throughput(compiled: ov.CompiledModel, seconds: float = 10.0, device
 def naive_loop(compiled: ov.CompiledModel, images: int = 200) -> float:
     """Images per second of the loop people write first: call the compiled model on a numpy
     array, one image after the other, timed around the loop with no warm-up."""
-    data = np.random.default_rng(0).integers(0, 256, list(compiled.input().get_shape())).astype(np.float32)
+    data = random_images(compiled.input().get_shape()[0])
     start = time.perf_counter()
     for _ in range(images):
         compiled(data)
@@ -205,8 +205,11 @@ def run_benchmark_app(xml: Path, device: str = "CPU", hint: str = "throughput", 
         command += ["-nstreams", str(streams)]
     if precision is not None:
         command += ["-infer_precision", precision]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120).stdout
-    return parse_benchmark_app_report(output, " ".join(command[1:]))
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    if finished.returncode != 0:
+        raise RuntimeError(f"benchmark_app failed (exit {finished.returncode}): "
+                           f"{(finished.stderr or finished.stdout).strip()[-1500:]}")
+    return parse_benchmark_app_report(finished.stdout, " ".join(command[1:]))
 
 
 def parse_benchmark_app_report(output: str, command: str = "") -> BenchmarkAppResult:
@@ -276,7 +279,7 @@ def benchmark_tensorflow(keras_model, batch: int = 1, seconds: float = 10.0, war
     import tensorflow as tf
 
     predict = tf.function(lambda x: keras_model(x, training=False))
-    data = tf.constant(np.random.default_rng(0).integers(0, 256, (batch, *INPUT_SHAPE[1:])).astype(np.float32))
+    data = tf.constant(random_images(batch))
     for _ in range(warmup):
         predict(data).numpy()
     latencies = []
@@ -324,12 +327,20 @@ def main(argv: list[str] | None = None) -> int:
     except (DownloadError, WeightsFileError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except RuntimeError as error:  # OpenVINO refused the device or a setting
+        print(f"error: OpenVINO could not run {args.device} with these settings ({str(error).strip()[-500:]}). "
+              f"Devices here: {', '.join(core().available_devices)}, AUTO.", file=sys.stderr)
+        return 1
     print(f"{xml} on {args.device}: {args.hint} hint, batch {args.batch}, {ours.streams} stream(s), "
           f"{ours.requests} request(s), {ours.inference_precision}, {ours.iterations} iterations in {ours.seconds:.1f} s")
     print(pd.DataFrame([ours.row()]).set_index("run").to_string())
     report = {"helpers.benchmark": asdict(ours)}
     if not args.no_benchmark_app:
-        theirs = run_benchmark_app(xml, args.device, args.hint, args.batch, args.time, precision=args.precision)
+        try:
+            theirs = run_benchmark_app(xml, args.device, args.hint, args.batch, args.time, precision=args.precision)
+        except (RuntimeError, subprocess.TimeoutExpired, FileNotFoundError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
         print(f"\nbenchmark_app {theirs.command}")
         print(pd.DataFrame(side_by_side(ours, theirs)).set_index("metric").to_string())
         report["benchmark_app"] = asdict(theirs)

@@ -77,7 +77,7 @@ def has_fp16_weights(model: ov.Model) -> bool:
                for op in model.get_ordered_ops())
 
 
-def check_color_order(ir: ov.Model | Path, keras_model, image_rgb: np.ndarray) -> ColorOrderCheck:
+def measure_color_order(ir: ov.Model | Path, keras_model, image_rgb: np.ndarray) -> ColorOrderCheck:
     """Feed the same picture to both models, as RGB to Keras and as BGR and RGB to the IR.
 
     ``image_rgb`` is a 224x224x3 (or 1x224x224x3) RGB array with values in [0, 255].
@@ -128,7 +128,7 @@ def check_against_card(xml: Path, keras_model, image_rgb: np.ndarray) -> tuple[l
     layout = str(ov.layout_helpers.get_layout(inp)).strip("[]").replace(",", "")
     mparams = count_parameters(model) / 1e6
     gflops = count_gflops(model)
-    color = check_color_order(model, keras_model, image_rgb)
+    color = measure_color_order(model, keras_model, image_rgb)
     rows = [
         ("input name", card.INPUT_NAME, ", ".join(sorted(inp.get_names()))),
         ("input shape", _shape(card.INPUT_SHAPE), _shape(inp.get_partial_shape())),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.model_card import CONVERTED_COLOR_ORDER, ORIGINAL_COLOR_ORDER, class_names
+from helpers.model_card import CONVERTED_COLOR_ORDER, NUM_CLASSES, ORIGINAL_COLOR_ORDER, class_names
 
 
 @dataclass(frozen=True)
@@ -113,20 +113,22 @@ CLI_PRECISION_HINTS = {"CPU": "f32", "GPU": "f32"}
 
 
 def main(argv: list[str] | None = None) -> int:
+    from helpers.convert import PRECISIONS
     from helpers.download import DownloadError
     from helpers.images import ImageLoadError
     from helpers.prepare import prepare_models
+    from helpers.runtime import core
     from helpers.weights import WeightsFileError
 
     parser = argparse.ArgumentParser(prog="python -m helpers.classify", description=__doc__.splitlines()[0])
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (JPEG, PNG, BMP, WebP)")
     parser.add_argument("--model", choices=["ir", "keras"], default="ir", help="converted IR (default) or the Keras original")
-    parser.add_argument("--precision", choices=["FP32", "FP16"], default="FP32", help="which IR (default FP32)")
+    parser.add_argument("--precision", choices=PRECISIONS, default="FP32", help="which IR (default FP32)")
     parser.add_argument("--device", default="CPU", help="OpenVINO device: CPU, GPU, NPU, AUTO (default CPU)")
     parser.add_argument("--top", type=int, default=5, help="how many classes to print (default 5)")
     args = parser.parse_args(argv)
-    if not 1 <= args.top <= 1000:
-        parser.error("--top must be between 1 and 1000")
+    if not 1 <= args.top <= NUM_CLASSES:
+        parser.error(f"--top must be between 1 and {NUM_CLASSES}")
     try:
         models = prepare_models(with_keras=args.model == "keras")
         classifier = (Classifier.from_keras(models.keras_model) if args.model == "keras"
@@ -134,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
                                               precision=CLI_PRECISION_HINTS.get(args.device)))
     except (DownloadError, WeightsFileError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except RuntimeError as error:  # OpenVINO refused the device
+        print(f"error: OpenVINO could not compile for {args.device} ({str(error).strip()[-300:]}). "
+              f"Devices here: {', '.join(core().available_devices)}, AUTO.", file=sys.stderr)
         return 1
     print(f"model: {classifier.name}; {models.weights.describe().splitlines()[-1]}")
     failed = 0

@@ -3,11 +3,13 @@
 - ``MOBILENET_WEIGHTS``: a local weights file to use instead of downloading the official one.
 - ``TUTORIAL_MODELS``: where models go (default: ``models/`` at the project root), laid out
   as Open Model Zoo's downloader and converter leave them.
-- ``TUTORIAL_DATA``: a folder of images for the accuracy and benchmark lessons.
+- ``TUTORIAL_DATA``: a folder of labelled ImageNet images for Lessons 02 and 04 (and Lesson 03's
+  agreement check), in any layout ``helpers.datasets.read_dataset`` reads.
 - ``TUTORIAL_QUICK``: ``1`` for quick mode (smaller loops, every code path still runs).
 
-Relative paths are taken relative to the current directory. Values are read on every call,
-so a notebook that sets ``os.environ`` sees the change.
+Relative paths are taken relative to the current directory (``./tutorial`` makes them absolute
+before it changes folder, so Jupyter kernels and tests see the same files). Values are read on
+every call, so a notebook that sets ``os.environ`` sees the change.
 """
 from __future__ import annotations
 
@@ -60,8 +62,8 @@ def data_dir(required: bool = True) -> Path | None:
     if path is None:
         if required:
             raise ConfigError(
-                f"{ENV_DATA} is not set. Set it to a folder of ImageNet images named "
-                "<synset>_<name>.JPEG, for example: export TUTORIAL_DATA=../shared/data/imagenet-sample"
+                f"{ENV_DATA} is not set. Set it to a folder of labelled ImageNet images (for example files "
+                f"named <synset>_<name>.JPEG) and restart: export {ENV_DATA}=/path/to/imagenet-sample"
             )
         return None
     if not path.is_dir():

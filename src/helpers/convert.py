@@ -77,8 +77,9 @@ def ir_weights_sha384(xml: Path) -> str | None:
 def save_ir(model: ov.Model, xml: Path, precision: str) -> Path:
     """Save ``model`` as IR at ``xml`` (FP16 compresses the weights), atomically.
 
-    The files are written in a temporary folder beside the target and moved into place,
-    the .bin before the .xml, so an interrupted save never leaves an IR that looks complete.
+    The files are written in a temporary folder beside the target and moved into place: the
+    old .xml is removed first, then the new .bin and the new .xml go in, so an interrupted save
+    never leaves an IR that looks complete, nor an old .xml beside a new .bin.
     """
     xml = Path(xml)
     xml.parent.mkdir(parents=True, exist_ok=True)
@@ -86,6 +87,7 @@ def save_ir(model: ov.Model, xml: Path, precision: str) -> Path:
     try:
         staged = staging / xml.name
         ov.save_model(model, staged, compress_to_fp16=(precision == "FP16"))
+        xml.unlink(missing_ok=True)
         os.replace(staged.with_suffix(".bin"), xml.with_suffix(".bin"))
         os.replace(staged, xml)
     finally:

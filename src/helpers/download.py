@@ -1,7 +1,9 @@
 """Download a file safely: try each URL in turn, check size and sha384, never leave a half file.
 
-The file is written to ``<name>.part`` and renamed to its real name only after its size and
-checksum match, so an interrupted or failed download never leaves a file that looks complete.
+The file is written to a temporary ``<name>.<random>.part`` beside it (one per download, so two
+processes downloading at once do not write into the same file) and renamed to its real name
+only after its size and checksum match: an interrupted or failed download never leaves a file
+that looks complete.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import hashlib
 import http.client
 import os
 import socket
+import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -70,6 +73,11 @@ def fetch(
             return dest
         except _UrlFailed as failure:
             failures.append(f"  {url}\n    {failure}")
+        except _CannotWrite as error:  # no other URL can help with a full disk or a read-only folder
+            raise DownloadError(
+                f"Could not write {remote.name} into {dest_dir}: {error.__cause__}. Fix: free some disk space, "
+                "check that the folder is writable, or set TUTORIAL_MODELS to another folder."
+            ) from error
     message = (
         f"Could not download {remote.name} ({remote.size:,} bytes); tried:\n" + "\n".join(failures) +
         "\nFix: check the internet connection, proxy or firewall and run again"
@@ -81,8 +89,17 @@ class _UrlFailed(Exception):
     """One URL failed; the message says why."""
 
 
+class _CannotWrite(Exception):
+    """The download could not be written to disk (its cause says why)."""
+
+
 def _download(url: str, dest: Path, remote: RemoteFile, timeout: float, progress: bool) -> None:
-    partial = dest.with_name(dest.name + PARTIAL_SUFFIX)
+    try:
+        handle, name = tempfile.mkstemp(prefix=dest.name + ".", suffix=PARTIAL_SUFFIX, dir=dest.parent)
+    except OSError as error:
+        raise _CannotWrite() from error
+    os.close(handle)
+    partial = Path(name)
     try:
         received, digest = _stream_to(url, partial, remote.size, timeout, progress)
         if received < remote.size:
@@ -115,7 +132,10 @@ def _stream_to(url: str, path: Path, size: int, timeout: float, progress: bool) 
                 chunk = response.read(min(CHUNK_BYTES, size + 1 - received))
                 if not chunk:
                     break
-                out.write(chunk)
+                try:
+                    out.write(chunk)
+                except OSError as error:
+                    raise _CannotWrite() from error
                 digest.update(chunk)
                 received += len(chunk)
                 bar.update(len(chunk))

@@ -1,8 +1,9 @@
 """Accuracy as Open Model Zoo measures it, fast: decoding in threads overlapped with an
 ``AsyncInferQueue``, and the speed of each part measured in the same run.
 
-    python -m helpers.evaluate DATA_DIR [--model keras|ir] [--precision FP32|FP16|INT8]
-                               [--inference-precision f32|default] [--limit N] [--json FILE]
+    python -m helpers.evaluate DATA_DIR [--annotation FILE] [--model keras|ir] [--precision FP32|FP16]
+                               [--inference-precision f32|default] [--device CPU] [--protocol omz]
+                               [--limit N] [--json FILE]
 
 Images that cannot be decoded count as wrong answers (they stay in the denominator) and are
 listed. Both models get Open Model Zoo's preprocessing, each in its own colour order.
@@ -238,9 +239,12 @@ def _warm_up(queue: ov.AsyncInferQueue) -> None:
     queue.wait_all()
 
 
-def _measure_rates(paths: list[Path], decode, queue: ov.AsyncInferQueue, pipeline_rate: float) -> Rates:
+def _measure_rates(paths: list[Path], decode, queue: ov.AsyncInferQueue, pipeline_rate: float) -> Rates | None:
+    """D and I on ``paths``; None when none of them can be decoded (there is nothing to time)."""
     crops, decode_seconds = _decode_all(paths, decode)
     usable = [c for c in crops if not isinstance(c, ImageLoadError)]
+    if not usable:
+        return None
     queue.set_callback(lambda request, userdata: None)
     start = time.perf_counter()
     for crop in usable:
@@ -337,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="a folder of labelled ImageNet images")
     parser.add_argument("--annotation", type=Path, help="val.txt or the devkit, when not found beside the images")
     parser.add_argument("--model", choices=["ir", "keras"], default="ir")
-    parser.add_argument("--precision", choices=[*PRECISIONS, "INT8"], default="FP32", help="which IR (default FP32)")
+    parser.add_argument("--precision", choices=PRECISIONS, default="FP32", help="which IR (default FP32)")
     parser.add_argument("--inference-precision", choices=["f32", "default"], default="f32",
                         help="f32 (comparable with Keras, default) or the device's default (bf16 on CPUs that have it)")
     parser.add_argument("--device", default="CPU")
@@ -353,9 +357,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.model == "keras":
             evaluation = evaluate_keras(items, models.keras_model, protocol=args.protocol)
         else:
-            if args.precision not in models.irs:
-                raise FileNotFoundError(f"there is no {args.precision} IR yet: this tutorial set makes "
-                                        f"{', '.join(models.irs)} so far. Use --precision FP32 or FP16.")
             xml = models.irs[args.precision].xml
             evaluation = evaluate_ir(items, xml, device=args.device, protocol=args.protocol,
                                      precision=None if args.inference_precision == "default" else "f32")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from helpers.model_card import INPUT_NAME, INPUT_SHAPE
+from helpers.config import ENV_WEIGHTS
+from helpers.model_card import INPUT_NAME, INPUT_SHAPE, NUM_CLASSES, OFFICIAL_WEIGHTS
 from helpers.weights import WeightsFileError, WeightsInfo
 
 
@@ -35,7 +36,7 @@ def build_keras_model(weights: WeightsInfo | Path):
                 minimalistic=False,
                 include_top=True,
                 weights=str(path),
-                classes=1000,
+                classes=NUM_CLASSES,
                 include_preprocessing=True,
             )
         problems = [str(w.message) for w in caught if "saving" in w.filename]
@@ -45,9 +46,8 @@ def build_keras_model(weights: WeightsInfo | Path):
     except (ValueError, OSError, KeyError) as error:
         raise WeightsFileError(
             f"Could not load weights from {path}: {error}. The file must hold Keras weights of "
-            "MobileNetV3Small (alpha 1.0, 224x224, 1000 classes), such as the official "
-            "weights_mobilenet_v3_small_224_1.0_float.h5; check MOBILENET_WEIGHTS or delete the "
-            "file so that it is downloaded again."
+            f"MobileNetV3Small (alpha 1.0, 224x224, {NUM_CLASSES} classes), such as the official "
+            f"{OFFICIAL_WEIGHTS.name}; check {ENV_WEIGHTS} or delete the file so that it is downloaded again."
         ) from error
 
 

@@ -12,7 +12,6 @@ BACKEND_COLORS = {
     "OpenVINO FP32": "#1f77b4",
     "OpenVINO FP32 bf16": "#17becf",
     "OpenVINO FP16": "#2ca02c",
-    "OpenVINO INT8": "#9467bd",
 }
 
 
@@ -72,7 +71,9 @@ def plot_images(images_rgb: list[np.ndarray], titles: list[str], suptitle: str):
 def plot_color_order_cost(rows, title: str):
     """Top-1 and top-5 (%) per model and colour order; wrong orders hatched. ``rows`` are
     ``helpers.color_order_cost.OrderResult``."""
-    colors = {"Keras original": BACKEND_COLORS["Keras (TensorFlow)"], "OpenVINO IR": BACKEND_COLORS["OpenVINO FP32"]}
+    from helpers.color_order_cost import KERAS, OPENVINO
+
+    colors = {KERAS: BACKEND_COLORS["Keras (TensorFlow)"], OPENVINO: BACKEND_COLORS["OpenVINO FP32"]}
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
     labels = [f"{r.model}\nfed {r.fed}" for r in rows]
     for ax, metric in zip(axes, ("top1", "top5")):

@@ -2,9 +2,12 @@
 
 The result takes what a decoder gives: uint8 NHWC images of any size in the colour order you
 choose. Inside the model it resizes (bilinear) to 224x224, converts to float32 and reorders the
-channels to the BGR the IR expects. Resizing without keeping the aspect ratio and then
-cropping the centre 224/256, as Open Model Zoo's protocol does, equals cropping the central
-224/256 of the original first and then resizing: that crop stays outside, a free numpy slice.
+channels to the BGR the IR expects. A crop cannot be compiled in for images of any size, so it
+stays outside, a free numpy slice: cropping the central 224/256 of the photo first and then
+resizing keeps the same part of the picture as Open Model Zoo's resize to 256x256 and crop of
+the central 224x224. The pixels are close but not identical (resizing a smaller region
+interpolates differently), so ``numpy_pipeline`` does the crop-first steps in numpy and OpenCV
+as the fair comparison.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from helpers.preprocess import RESIZE_SIDE
 from helpers.runtime import compile_model, core
 
 # Open Model Zoo keeps the central 224 of 256 in both directions.
-OMZ_CROP_FRACTION = 224 / RESIZE_SIDE
+OMZ_CROP_FRACTION = INPUT_HEIGHT / RESIZE_SIDE
 
 _COLOR_FORMATS = {"BGR": ColorFormat.BGR, "RGB": ColorFormat.RGB}
 
@@ -63,7 +66,7 @@ def identity_model() -> ov.Model:
     return ov.Model([ops.result(image)], [image], "identity")
 
 
-def central_crop(image: np.ndarray, fraction: float = OMZ_CROP_FRACTION) -> np.ndarray:
+def crop_central_share(image: np.ndarray, fraction: float = OMZ_CROP_FRACTION) -> np.ndarray:
     """The central ``fraction`` of an H x W x C image in both directions (a view, no copy)."""
     h, w = image.shape[:2]
     crop_h, crop_w = max(1, round(h * fraction)), max(1, round(w * fraction))
@@ -85,7 +88,7 @@ class PipelineComparison:
 
 def numpy_pipeline(image: np.ndarray) -> np.ndarray:
     """The steps of ``with_preprocessing`` done outside: central crop, bilinear resize, float32."""
-    crop = central_crop(image)
+    crop = crop_central_share(image)
     return cv2.resize(crop, (INPUT_WIDTH, INPUT_HEIGHT), interpolation=cv2.INTER_LINEAR)[None].astype(np.float32)
 
 
@@ -97,7 +100,7 @@ def compare_with_numpy_pipeline(images_bgr: list[np.ndarray], ir: Path, progress
     agree, diffs, t_model, t_numpy = [], [], [], []
     for n, image in enumerate(tqdm(images_bgr, desc="both pipelines", unit="img", disable=not progress)):
         start = time.perf_counter()
-        p_model = in_model.infer({0: central_crop(image)[None]})[0][0]
+        p_model = in_model.infer({0: crop_central_share(image)[None]})[0][0]
         middle = time.perf_counter()
         p_numpy = plain.infer({0: numpy_pipeline(image)})[0][0]
         end = time.perf_counter()
