@@ -77,13 +77,13 @@ class Classifier:
     def prepare(self, images: list, image_order: str = "BGR") -> np.ndarray:
         """Images (paths, or H x W x 3 uint8 arrays in ``image_order``) to the model's
         N x 224 x 224 x 3 float32 input, in its colour order."""
-        from helpers.images import convert_color_order, load_image
-        from helpers.preprocess import resize_and_crop, to_model_input
+        from helpers.images import convert_color_order
+        from helpers.preprocess import load_and_crop_one, resize_and_crop, to_model_input
 
         crops = []
         for image in images:
             if isinstance(image, (str, Path)):
-                crops.append(resize_and_crop(load_image(image, self.color_order), self.protocol))
+                crops.append(load_and_crop_one(image, self.protocol, self.color_order))
                 continue
             array = np.asarray(image)
             if array.ndim != 3 or array.shape[2] != 3 or array.dtype != np.uint8:

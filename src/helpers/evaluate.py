@@ -19,6 +19,7 @@ import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +27,10 @@ import openvino as ov
 from tqdm.auto import tqdm
 
 from helpers.datasets import LabeledImage, evenly_spaced
-from helpers.images import ImageLoadError, load_image
+from helpers.images import ImageLoadError
 from helpers.metrics import top_k_hits, wilson_interval
 from helpers.model_card import CONVERTED_COLOR_ORDER, INPUT_SHAPE, NUM_CLASSES, ORIGINAL_COLOR_ORDER
-from helpers.preprocess import DEFAULT_PROTOCOL, resize_and_crop
+from helpers.preprocess import DEFAULT_PROTOCOL, load_and_crop_one
 from helpers.runtime import compile_model
 
 THREADS = os.cpu_count() or 1
@@ -129,12 +130,6 @@ def agreement(a: Evaluation, b: Evaluation) -> Agreement:
 # --- decoding ---------------------------------------------------------------------------------
 
 
-def _decoder(protocol: str, order: str):
-    def decode(path: Path) -> np.ndarray:
-        return resize_and_crop(load_image(path, order), protocol)
-    return decode
-
-
 def _decode_all(paths: list[Path], decode) -> tuple[list, float]:
     """Decode every path on all cores; (crops or errors, seconds)."""
     def safe(path):
@@ -181,7 +176,7 @@ def with_uint8_input(model: ov.Model) -> ov.Model:
     return ppp.build()
 
 
-def _infer_all(queue: ov.AsyncInferQueue, items, results: np.ndarray, failures: dict, paths, bar) -> None:
+def _infer_all(queue: ov.AsyncInferQueue, items, failures: dict, paths, bar) -> None:
     """Start one request per decoded crop (start_async waits for a free request: the back-pressure)."""
     for index, crop in items:
         if isinstance(crop, ImageLoadError):
@@ -215,13 +210,13 @@ def evaluate_ir(items: list[LabeledImage], xml: Path, *, device: str = "CPU", pr
     queue = ov.AsyncInferQueue(compiled)
     _warm_up(queue)
     queue.set_callback(store)
-    decode = _decoder(protocol, CONVERTED_COLOR_ORDER)
+    decode = partial(load_and_crop_one, protocol=protocol, order=CONVERTED_COLOR_ORDER)
     failures: dict[str, str] = {}
     label = name or f"OpenVINO {Path(xml).parent.name} ({used})"
     with ThreadPoolExecutor(THREADS) as pool, tqdm(total=len(items), desc=label, unit="img",
                                                    disable=not progress, leave=False) as bar:
         start = time.perf_counter()
-        _infer_all(queue, _decoded_in_order(paths, decode, pool), results, failures, paths, bar)
+        _infer_all(queue, _decoded_in_order(paths, decode, pool), failures, paths, bar)
         seconds = time.perf_counter() - start
     rates = None
     if measure_rates and items:
@@ -265,7 +260,7 @@ def evaluate_keras(items: list[LabeledImage], keras_model, *, protocol: str = DE
     paths = [item.path for item in items]
     results = np.full((len(items), NUM_CLASSES), np.nan, np.float32)
     failures: dict[str, str] = {}
-    decode = _decoder(protocol, ORIGINAL_COLOR_ORDER)
+    decode = partial(load_and_crop_one, protocol=protocol, order=ORIGINAL_COLOR_ORDER)
     batch_indices, batch = [], []
 
     def flush():

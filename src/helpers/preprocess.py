@@ -75,6 +75,14 @@ def preprocess(image: np.ndarray, image_order: str, model_order: str, protocol: 
     return to_model_input(resize_and_crop(image, protocol), image_order, model_order)
 
 
+def load_and_crop_one(path: Path, protocol: str = DEFAULT_PROTOCOL, order: str = "BGR") -> np.ndarray:
+    """Decode one file and preprocess it by ``protocol``: 224 x 224 x 3 uint8 in ``order``.
+
+    Raises ``helpers.images.ImageLoadError`` when the file cannot be used.
+    """
+    return resize_and_crop(load_image(path, order), protocol)
+
+
 def load_and_crop(paths: list[Path], protocol: str = DEFAULT_PROTOCOL, order: str = "BGR",
                   progress: bool = True) -> np.ndarray:
     """Decode each file and preprocess it by ``protocol``: N x 224 x 224 x 3 uint8 in ``order``.
@@ -82,6 +90,6 @@ def load_and_crop(paths: list[Path], protocol: str = DEFAULT_PROTOCOL, order: st
     Kept as uint8 (150 kB an image) so that a thousand images fit easily in memory; use
     ``to_model_input`` to make a model's float input from it.
     """
-    crops = [resize_and_crop(load_image(path, order), protocol)
+    crops = [load_and_crop_one(path, protocol, order)
              for path in tqdm(paths, desc=f"decode + {protocol}", unit="img", disable=not progress)]
     return np.stack(crops) if crops else np.empty((0, INPUT_HEIGHT, INPUT_WIDTH, 3), np.uint8)
