@@ -40,13 +40,16 @@ def test_bad_inputs_get_clear_errors(prepared_ir, tmp_path):
         ir.classify([np.zeros((10, 10), np.uint8)])
 
 
-def test_command_line_prints_top_k_for_each_image(prepared_ir, capsys):
+def test_command_line_prints_top_k_for_each_image(prepared_ir, weights, capsys):
     assert main([str(demo_photo("grace_hopper").path), str(demo_photo("coffee").path), "--top", "3"]) == 0
     out = capsys.readouterr().out
     assert "grace_hopper.jpg\n  1." in out and "coffee.png\n  1." in out
     ranked = [line for line in out.splitlines() if line.startswith("  ")]
-    assert len(ranked) == 6 and ranked[0].split()[0] == "1." and ranked[2].split()[0] == "3."
-    assert "%" in ranked[0] and "NOT the official" in out or "official" in out
+    assert [line.split()[0] for line in ranked] == ["1.", "2.", "3."] * 2
+    probabilities = [float(line.split()[-2]) for line in ranked[:3]]
+    assert all(line.endswith(" %") for line in ranked) and probabilities == sorted(probabilities, reverse=True)
+    # The first line names the model and says which weights were used, official or not.
+    assert out.splitlines()[0] == f"model: OpenVINO FP32 on CPU (f32); {weights.describe().splitlines()[-1]}"
 
 
 def test_command_line_names_a_bad_path_and_a_non_image(prepared_ir, tmp_path, capsys):

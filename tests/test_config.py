@@ -3,13 +3,6 @@ import pytest
 from helpers import config
 
 
-@pytest.fixture
-def clean_env(monkeypatch):
-    for name in (config.ENV_WEIGHTS, config.ENV_MODELS, config.ENV_DATA, config.ENV_QUICK):
-        monkeypatch.delenv(name, raising=False)
-    return monkeypatch
-
-
 def test_defaults(clean_env):
     assert config.local_weights_path() is None
     assert config.models_dir() == config.PROJECT_ROOT / "models"
@@ -27,6 +20,15 @@ def test_paths_come_from_the_environment_relative_to_the_current_folder(clean_en
     assert config.models_dir() == tmp_path / "my-models"
     assert config.data_dir() == tmp_path / "images"
     assert config.local_weights_path() == tmp_path / "w.h5"
+
+
+def test_models_folder_that_is_a_file_says_how_to_fix(clean_env, tmp_path):
+    (tmp_path / "models").write_text("not a folder")
+    clean_env.setenv(config.ENV_MODELS, str(tmp_path / "models"))
+    with pytest.raises(config.ConfigError, match="TUTORIAL_MODELS=.*models is a file, not a folder.*unset it"):
+        config.model_dir()
+    clean_env.setenv(config.ENV_MODELS, str(tmp_path / "new"))
+    assert config.models_dir() == tmp_path / "new", "a folder that does not exist yet is fine"
 
 
 def test_missing_or_wrong_data_folder_says_how_to_fix(clean_env, tmp_path):

@@ -1,70 +1,14 @@
-"""Download faults, driven against a local HTTP server on 127.0.0.1 that the tests start."""
+"""Download faults, driven against a local HTTP server on 127.0.0.1 that the tests start (the
+``server`` and ``refused_url`` fixtures of conftest.py)."""
 import hashlib
 import re
-import http.server
-import socket
 import threading
-import time
 
 import pytest
 
 from helpers.download import PARTIAL_SUFFIX, DownloadError, fetch, is_complete
 from helpers.model_card import RemoteFile
-
-PAYLOAD = bytes(range(256)) * 400  # 102,400 bytes
-SLOW_SECONDS = 3
-
-
-class FaultyHandler(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def log_message(self, *args):
-        pass
-
-    def _send(self, body: bytes, length: int | None = None):
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body) if length is None else length))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self):
-        FaultyHandler.requests.append(self.path)
-        name = self.path.split("/")[1]
-        if name == "good":
-            self._send(PAYLOAD)
-        elif name == "missing":
-            self.send_error(404, "Not Found")
-        elif name == "slow":
-            time.sleep(SLOW_SECONDS)
-            self._send(PAYLOAD)
-        elif name == "cut":  # promises the whole file, sends half, hangs up
-            self._send(PAYLOAD[: len(PAYLOAD) // 2], length=len(PAYLOAD))
-            self.wfile.flush()
-            self.connection.shutdown(socket.SHUT_RDWR)
-        elif name == "wrong":  # right size, other bytes
-            self._send(PAYLOAD[::-1])
-        elif name == "longer":
-            self._send(PAYLOAD + b"extra")
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FaultyHandler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture
-def refused_url():
-    """A URL on a loopback port where nothing listens."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/weights.h5"
+from tests.support import PAYLOAD, FaultyHandler
 
 
 def remote(*urls: str) -> RemoteFile:
@@ -153,7 +97,7 @@ def test_a_full_disk_is_named_as_such_not_as_a_network_error(server, tmp_path, m
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(download.tempfile, "mkstemp", no_space)
-    with pytest.raises(DownloadError, match="Could not write weights.h5 into .*No space left on device.*TUTORIAL_MODELS"):
+    with pytest.raises(DownloadError, match="Could not write weights.h5 into .*No space left on device.*MODELS"):
         fetch(remote(f"{server}/good/weights.h5"), tmp_path, progress=False)
     assert_no_file_left(tmp_path)
 

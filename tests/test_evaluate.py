@@ -1,14 +1,15 @@
 import json
-import shutil
 
 import numpy as np
 import pytest
 
+from helpers.card_check import PARITY_TOLERANCE
 from helpers.datasets import LabeledImage, read_synset_named_folder
 from helpers.demo_photos import demo_photo
 from helpers.evaluate import Rates, agreement, evaluate_ir, evaluate_keras, main
 from helpers.metrics import wilson_interval
 from helpers.model_card import imagenet_classes
+from tests.support import assert_same_top1_except_near_ties
 
 
 def test_wilson_interval_known_values():
@@ -18,23 +19,16 @@ def test_wilson_interval_known_values():
     assert wilson_interval(0, 0) == (0.0, 1.0)
     low, high = wilson_interval(762, 1000)
     assert low < 0.762 < high and high - low < 0.06
+    # One standard error instead of 1.96: about 68 % confidence, a narrower interval.
+    assert wilson_interval(50, 100, confidence_z=1.0) == pytest.approx((0.45025, 0.54975), abs=1e-5)
 
 
 def test_rates_limit_is_every_core_busy():
+    # Decoding alone at 1100 img/s and inference alone at 1300 img/s, sharing the same cores:
+    # 1/1100 + 1/1300 seconds per image at best, that is 595.8 img/s.
     rates = Rates(decode=1100, inference=1300, pipeline=540)
-    assert rates.limit == pytest.approx(1 / (1 / 1100 + 1 / 1300))
-    assert rates.share_of_limit == pytest.approx(540 / rates.limit)
-
-
-@pytest.fixture
-def tiny_dataset(tmp_path):
-    """Three demo photos named by synset, and one damaged file that must count as a miss."""
-    synset = {c.index: c.synset for c in imagenet_classes()}
-    for name, label in [("grace_hopper", 652), ("chelsea", 285), ("coffee", 967)]:
-        photo = demo_photo(name).path
-        shutil.copy(photo, tmp_path / f"{synset[label]}_{name}{photo.suffix}")
-    (tmp_path / f"{synset[0]}_broken.JPEG").write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG")
-    return tmp_path
+    assert rates.limit == pytest.approx(595.83, abs=0.01)
+    assert rates.share_of_limit == pytest.approx(0.9063, abs=1e-4)
 
 
 def test_unreadable_images_stay_in_the_denominator(tiny_dataset, prepared_ir, keras_model):
@@ -53,10 +47,12 @@ def test_original_and_converted_agree_on_the_sample(sample_images, prepared_ir, 
     original = evaluate_keras(sample_images, keras_model, progress=False)
     converted = evaluate_ir(sample_images, prepared_ir["FP32"].xml, precision="f32", progress=False)
     same = agreement(original, converted)
-    assert same.images == len(sample_images)
-    assert same.same_top1 >= 0.995
-    assert abs(original.accuracy(1) - converted.accuracy(1)) <= 0.002
-    assert same.max_abs_diff < 1e-4
+    assert same.images == len(sample_images) and same.max_abs_diff < PARITY_TOLERANCE
+    # In f32 the two differ in the last bits only: a top-1 class may change only where the two best
+    # classes are that close, and each such image moves the accuracy by at most one image.
+    flips = assert_same_top1_except_near_ties(original.probabilities, converted.probabilities, PARITY_TOLERANCE)
+    assert flips == len(same.disagreeing) and same.same_top1 == pytest.approx(1 - flips / same.images)
+    assert abs(original.accuracy(1) - converted.accuracy(1)) <= flips / same.images
     assert converted.rates is not None and converted.rates.pipeline > 0 and converted.rates.limit > 0
 
 
@@ -89,7 +85,7 @@ def test_command_line_errors(tmp_path, tiny_dataset, prepared_ir, capsys):
     assert main([str(holidays)]) == 1
     assert "synset" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        main([str(tiny_dataset), "--precision", "INT8"])
+        main([str(tiny_dataset), "--precision", "INT4"])
 
 
 def test_no_decodable_image_means_no_rates_and_all_wrong(tmp_path, prepared_ir):

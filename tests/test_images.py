@@ -385,3 +385,13 @@ def test_max_pixels_sets_the_limit(tmp_path):
     assert load_image(path, max_pixels=5000).shape == (50, 100, 3)
     with pytest.raises(ImageLoadError, match="100 x 50 = 5,000 pixels, more than the limit of 4,999"):
         load_image(path, max_pixels=4999)
+
+
+def test_a_cut_png_is_refused_from_its_missing_end_without_libpng_noise(tmp_path, capfd):
+    # OpenCV would refuse it too, but libpng would print "libpng error: ..." on stderr first.
+    path = tmp_path / "cut.png"
+    cv2.imwrite(str(path), photo_like_bgr())
+    _cut_in_half(path)
+    with pytest.raises(ImageLoadError, match="PNG end marker is missing"):
+        load_image(path)
+    assert capfd.readouterr().err == ""

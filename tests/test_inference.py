@@ -5,7 +5,10 @@ from helpers.classify import Classifier
 from helpers.demo_photos import demo_photos
 from helpers.inference import compile_batched, infer_async, infer_batched, infer_sync, time_per_image
 from helpers.runtime import compile_model
+from tests.support import assert_same_top1_except_near_ties
 
+# The three ways run the same f32 graph; a batch of 4 may take other kernels, so the last bits of
+# the probabilities may differ (never more than this), and a top-1 class only at a near tie.
 F32_AGREEMENT = 1e-5
 
 
@@ -16,8 +19,7 @@ def assert_three_ways_agree(xml, batch):
     queued = infer_async(compile_model(xml, precision="f32", config={"PERFORMANCE_HINT": "THROUGHPUT"}), batch)
     assert sync.shape == batched.shape == queued.shape == (len(batch), 1000)
     for other in (batched, queued):
-        np.testing.assert_array_equal(other.argmax(axis=1), sync.argmax(axis=1))
-        np.testing.assert_allclose(other, sync, atol=F32_AGREEMENT, rtol=0)
+        assert_same_top1_except_near_ties(sync, other, F32_AGREEMENT)
     return sync
 
 

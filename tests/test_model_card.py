@@ -14,11 +14,16 @@ def test_classes_are_the_1000_imagenet_synsets_in_sorted_order():
     assert card.class_names()[652] == "military uniform"
 
 
-def test_input_and_output_facts_agree_with_each_other():
-    assert card.INPUT_SHAPE == (1, card.INPUT_HEIGHT, card.INPUT_WIDTH, 3)
-    assert card.INPUT_LAYOUT == "NHWC"
-    assert {card.ORIGINAL_COLOR_ORDER, card.CONVERTED_COLOR_ORDER} == {"RGB", "BGR"}
-    assert card.OUTPUT_SHAPE == (1, card.NUM_CLASSES)
+def test_input_and_output_facts_are_those_of_the_keras_model(keras_model):
+    # The card's facts checked against an independent source: the model Keras builds.
+    (image,), (probabilities,) = keras_model.inputs, keras_model.outputs
+    assert image.name == card.INPUT_NAME
+    assert tuple(image.shape[1:]) == card.INPUT_SHAPE[1:] == (card.INPUT_HEIGHT, card.INPUT_WIDTH, 3)
+    assert tuple(probabilities.shape[1:]) == card.OUTPUT_SHAPE[1:]
+    assert card.INPUT_LAYOUT == "NHWC" and image.shape[-1] == 3, "channels last"
+    rescaling = [layer for layer in keras_model.layers if type(layer).__name__ == "Rescaling"]
+    assert rescaling, "the card's input range [0, 255] relies on the Rescaling layer inside the model"
+
 
 
 def test_official_weights_entry_is_complete():

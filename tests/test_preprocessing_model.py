@@ -1,9 +1,13 @@
 import numpy as np
 import openvino as ov
 
-from helpers.images import load_image, demo_image_path
+from helpers.images import demo_image_path, load_image
 from helpers.preprocessing_model import (
-    crop_central_share, compare_with_numpy_pipeline, identity_model, numpy_pipeline, with_preprocessing,
+    compare_with_numpy_pipeline,
+    crop_central_share,
+    identity_model,
+    numpy_pipeline,
+    with_preprocessing,
 )
 from helpers.runtime import compile_model
 

@@ -2,11 +2,12 @@ import hashlib
 
 import pytest
 
-from helpers import config, weights as weights_module
+from helpers import config
+from helpers import weights as weights_module
 from helpers.keras_model import build_keras_model
 from helpers.model_card import OFFICIAL_WEIGHTS, RemoteFile
 from helpers.weights import WeightsFileError, check_weights_file, resolve_weights
-from tests.test_download import PAYLOAD, server  # noqa: F401  (the local HTTP server fixture)
+from tests.support import PAYLOAD
 
 
 def make_bad_file(path, kind):
@@ -46,17 +47,37 @@ def test_environment_variable_pointing_nowhere(monkeypatch, tmp_path):
         resolve_weights(progress=False)
 
 
-def test_a_local_copy_is_used_but_never_called_official(monkeypatch, weights):
-    monkeypatch.setenv(config.ENV_WEIGHTS, str(weights.path))
+def fake_official_weights(content: bytes) -> RemoteFile:
+    """An official weights entry whose file is ``content``, under the real file's name."""
+    return RemoteFile(OFFICIAL_WEIGHTS.name, len(content), hashlib.sha384(content).hexdigest(), ())
+
+
+@pytest.mark.parametrize("same_bytes", [True, False])
+def test_a_local_copy_is_official_only_when_its_bytes_are(monkeypatch, tmp_path, same_bytes):
+    local = tmp_path / "copy.h5"
+    local.write_bytes(b"\x89HDF\r\n\x1a\n" + b"trained weights")
+    official = b"\x89HDF\r\n\x1a\n" + (b"trained weights" if same_bytes else b"other weights!!")
+    monkeypatch.setattr(weights_module, "OFFICIAL_WEIGHTS", fake_official_weights(official))
+    monkeypatch.setenv(config.ENV_WEIGHTS, str(local))
     info = resolve_weights(progress=False)
-    assert info.path == weights.path and info.source == "MOBILENET_WEIGHTS"
-    assert info.sha384 == hashlib.sha384(weights.path.read_bytes()).hexdigest()
-    assert info.is_official == (info.sha384 == OFFICIAL_WEIGHTS.sha384)
-    assert ("NOT the official" in info.describe()) != info.is_official
-    assert str(info.path) in info.describe() and info.sha384 in info.describe()
+    assert info.path == local and info.source == "MOBILENET_WEIGHTS"
+    assert info.sha384 == hashlib.sha384(local.read_bytes()).hexdigest()
+    assert info.is_official is same_bytes
+    description = info.describe()
+    assert str(local) in description and info.sha384 in description
+    if same_bytes:
+        assert description.endswith(f"These are the official weights ({OFFICIAL_WEIGHTS.name}).")
+    else:
+        assert f"NOT the official {OFFICIAL_WEIGHTS.name}" in description and "from MOBILENET_WEIGHTS" in description
 
 
-def test_without_a_local_copy_the_official_file_is_downloaded_into_the_model_folder(monkeypatch, tmp_path, server):  # noqa: F811
+def test_the_configured_weights_say_which_they_are(weights):
+    # Whichever file CI or a learner uses, describe() tells the truth about it.
+    official = hashlib.sha384(weights.path.read_bytes()).hexdigest() == OFFICIAL_WEIGHTS.sha384
+    assert ("NOT the official" in weights.describe()) is not official
+
+
+def test_without_a_local_copy_the_official_file_is_downloaded_into_the_model_folder(monkeypatch, tmp_path, server):
     fake_official = RemoteFile(OFFICIAL_WEIGHTS.name, len(PAYLOAD), hashlib.sha384(PAYLOAD).hexdigest(),
                                (f"{server}/missing/x.h5", f"{server}/good/x.h5"))
     monkeypatch.setattr(weights_module, "OFFICIAL_WEIGHTS", fake_official)
@@ -73,6 +94,21 @@ def test_a_truncated_weights_file_gets_a_clear_error(weights, tmp_path):
     truncated.write_bytes(weights.path.read_bytes()[: weights.path.stat().st_size // 2])
     with pytest.raises(WeightsFileError, match="Could not load weights from .*truncated.weights.h5"):
         build_keras_model(check_weights_file(truncated, source="test"))
+
+
+def test_a_file_that_fills_the_model_only_partly_is_refused(weights, monkeypatch):
+    # Keras may only warn when a file matches the architecture partly, keeping initial values for
+    # the rest. Simulated here: a load that warns and fills nothing.
+    import warnings
+
+    import keras
+
+    def load_nothing(model, path, *args, **kwargs):
+        warnings.warn("Skipping loading weights for layer #3 (named conv)", stacklevel=2)
+
+    monkeypatch.setattr(keras.Model, "load_weights", load_nothing)
+    with pytest.raises(WeightsFileError, match="weight tensors were not filled.*Keras said: Skipping loading"):
+        build_keras_model(weights)
 
 
 def test_weights_of_another_architecture_get_a_clear_error(tmp_path):

@@ -41,3 +41,22 @@ def test_uploads_join_the_picker_and_bad_ones_show_an_error(prepared_ir, monkeyp
     assert "Cannot classify this photo" in widget.message.value and widget.chart.layout.display == "none"
     widget.photo.value = str(demo_photos()[0].path)
     assert widget.message.value == "" and widget.chart.layout.display is None
+
+
+def test_a_device_that_cannot_compile_shows_in_the_widget_not_in_a_log(prepared_ir):
+    widget = ClassifyWidget(prepared_ir["FP32"].xml, demo_photos()[:2])
+    widget.device.options = [*widget.device.options, "NOSUCHDEVICE"]
+    widget.device.value = "NOSUCHDEVICE"  # the observer must not raise
+    assert "Cannot run the model on NOSUCHDEVICE" in widget.message.value
+    assert "could not compile the model for NOSUCHDEVICE" in widget.result
+    assert widget.chart.layout.display == "none", "no stale chart beside the error"
+    widget.device.value = "CPU"
+    assert widget.message.value == "" and widget.chart.layout.display is None and len(widget.result) == 5
+
+
+def test_any_other_error_is_shown_too(prepared_ir, monkeypatch):
+    widget = ClassifyWidget(prepared_ir["FP32"].xml, demo_photos()[:2])
+    monkeypatch.setattr(widget, "_chart_png", lambda path: 1 / 0)
+    widget.top_k.value = 3
+    assert "ZeroDivisionError: division by zero" in widget.message.value
+    assert widget.chart.layout.display == "none"

@@ -11,6 +11,7 @@ import numpy as np
 import openvino as ov
 
 from helpers import model_card as card
+from helpers.color_order import ColorOrder, convert_color_order
 from helpers.keras_model import keras_predict
 from helpers.runtime import compile_model, core
 
@@ -65,7 +66,7 @@ def count_gflops(model: ov.Model) -> float:
 class ColorOrderCheck:
     """Which colour order makes the IR reproduce the original Keras model."""
 
-    order: str  # "BGR", "RGB", or "unknown"
+    order: str  # ColorOrder.BGR, ColorOrder.RGB, or "unknown"
     max_abs_diff_bgr: float  # IR fed BGR vs Keras fed RGB
     max_abs_diff_rgb: float  # IR fed RGB vs Keras fed RGB
     tolerance: float
@@ -88,15 +89,15 @@ def measure_color_order(ir: ov.Model | Path, keras_model, image_rgb: np.ndarray)
     model = core().read_model(Path(ir)) if isinstance(ir, (str, Path)) else ir
     tolerance = FP16_PARITY_TOLERANCE if has_fp16_weights(model) else PARITY_TOLERANCE
     rgb = np.asarray(image_rgb, dtype=np.float32).reshape(card.INPUT_SHAPE)
-    bgr = np.ascontiguousarray(rgb[..., ::-1])
+    bgr = convert_color_order(rgb, ColorOrder.RGB, ColorOrder.BGR)
     expected = keras_predict(keras_model, rgb)
     compiled = compile_model(model, precision="f32")
     diff_bgr = float(np.abs(compiled(bgr)[0] - expected).max())
     diff_rgb = float(np.abs(compiled(rgb)[0] - expected).max())
     if diff_bgr <= tolerance < diff_rgb:
-        order = "BGR"
+        order = ColorOrder.BGR
     elif diff_rgb <= tolerance < diff_bgr:
-        order = "RGB"
+        order = ColorOrder.RGB
     else:
         order = "unknown"
     return ColorOrderCheck(order, diff_bgr, diff_rgb, tolerance)

@@ -1,13 +1,12 @@
 """Classify images with either model, the colour order handled for you.
 
-    python -m helpers.classify IMAGE [IMAGE ...] [--model ir|keras] [--precision FP32|FP16]
+    python -m helpers.classify IMAGE [IMAGE ...] [--model ir|keras] [--precision FP32|FP16|INT8]
                                [--device CPU] [--top 5]
 
 prints, for each image, the top-k class indices, names and probabilities.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +53,7 @@ class Classifier:
         self.protocol = protocol or DEFAULT_PROTOCOL
 
     @classmethod
-    def from_keras(cls, keras_model, protocol: str | None = None) -> "Classifier":
+    def from_keras(cls, keras_model, protocol: str | None = None) -> Classifier:
         """The original model: takes RGB."""
         from helpers.keras_model import keras_predict
 
@@ -63,7 +62,7 @@ class Classifier:
 
     @classmethod
     def from_ir(cls, xml: Path, device: str = "CPU", precision: str | None = "f32", config: dict | None = None,
-                protocol: str | None = None, name: str | None = None) -> "Classifier":
+                protocol: str | None = None, name: str | None = None) -> Classifier:
         """A converted IR compiled for ``device``: takes BGR. ``precision`` is the inference
         precision hint ("f32" for results comparable with Keras; None for the device's default)."""
         from helpers.inference import infer_async
@@ -77,7 +76,7 @@ class Classifier:
     def prepare(self, images: list, image_order: str = "BGR") -> np.ndarray:
         """Images (paths, or H x W x 3 uint8 arrays in ``image_order``) to the model's
         N x 224 x 224 x 3 float32 input, in its colour order."""
-        from helpers.images import convert_color_order
+        from helpers.color_order import convert_color_order
         from helpers.preprocess import load_and_crop_one, resize_and_crop, to_model_input
 
         crops = []
@@ -103,7 +102,8 @@ class Classifier:
 def format_predictions(image: str, predictions: list[Prediction]) -> str:
     """A few lines for a terminal: the image, then one ranked line per class."""
     lines = [str(image)]
-    lines += [f"  {rank}. {p.index:4d} {p.name:<32} {100 * p.probability:6.2f} %" for rank, p in enumerate(predictions, 1)]
+    lines += [f"  {rank}. {p.index:4d} {p.name:<32} {100 * p.probability:6.2f} %"
+              for rank, p in enumerate(predictions, 1)]
     return "\n".join(lines)
 
 
@@ -112,35 +112,44 @@ def format_predictions(image: str, predictions: list[Prediction]) -> str:
 CLI_PRECISION_HINTS = {"CPU": "f32", "GPU": "f32"}
 
 
+def build_parser():
+    from helpers import cli
+    from helpers.convert import CLI_PRECISIONS
+
+    parser = cli.ArgumentParser(prog="python -m helpers.classify", description=__doc__.splitlines()[0])
+    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (JPEG, PNG, BMP, WebP)")
+    parser.add_argument("--model", choices=["ir", "keras"], default="ir",
+                        help="converted IR (default) or the Keras original")
+    parser.add_argument("--precision", choices=CLI_PRECISIONS, default="FP32",
+                        help="which IR (default FP32; INT8 needs Lesson 06 or python -m helpers.quantize first)")
+    parser.add_argument("--device", default="CPU", help="OpenVINO device: CPU, GPU, NPU, AUTO (default CPU)")
+    parser.add_argument("--top", type=cli.whole_number(1, NUM_CLASSES), default=5, metavar="K",
+                        help=f"how many classes to print, 1 to {NUM_CLASSES} (default 5)")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
-    from helpers.convert import PRECISIONS
-    from helpers.download import DownloadError
+    from helpers import cli
+
+    args = build_parser().parse_args(argv)
+    return cli.run(lambda: _classify(args))
+
+
+def _classify(args) -> int:
+    """The command's steps, each failing with its own TutorialError: the weights, the model
+    (converted when missing), compiling it for the device, then each image."""
+    from helpers.convert import existing_ir
     from helpers.images import ImageLoadError
     from helpers.prepare import prepare_models
-    from helpers.runtime import core
-    from helpers.weights import WeightsFileError
 
-    parser = argparse.ArgumentParser(prog="python -m helpers.classify", description=__doc__.splitlines()[0])
-    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (JPEG, PNG, BMP, WebP)")
-    parser.add_argument("--model", choices=["ir", "keras"], default="ir", help="converted IR (default) or the Keras original")
-    parser.add_argument("--precision", choices=PRECISIONS, default="FP32", help="which IR (default FP32)")
-    parser.add_argument("--device", default="CPU", help="OpenVINO device: CPU, GPU, NPU, AUTO (default CPU)")
-    parser.add_argument("--top", type=int, default=5, help="how many classes to print (default 5)")
-    args = parser.parse_args(argv)
-    if not 1 <= args.top <= NUM_CLASSES:
-        parser.error(f"--top must be between 1 and {NUM_CLASSES}")
-    try:
-        models = prepare_models(with_keras=args.model == "keras")
-        classifier = (Classifier.from_keras(models.keras_model) if args.model == "keras"
-                      else Classifier.from_ir(models.irs[args.precision].xml, args.device,
-                                              precision=CLI_PRECISION_HINTS.get(args.device)))
-    except (DownloadError, WeightsFileError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except RuntimeError as error:  # OpenVINO refused the device
-        print(f"error: OpenVINO could not compile for {args.device} ({str(error).strip()[-300:]}). "
-              f"Devices here: {', '.join(core().available_devices)}, AUTO.", file=sys.stderr)
-        return 1
+    if args.model == "ir" and args.precision == "INT8":
+        existing_ir("INT8")  # fails at once, before preparing anything, when Lesson 06 has not run
+    models = prepare_models(with_keras=args.model == "keras")
+    if args.model == "keras":
+        classifier = Classifier.from_keras(models.keras_model)
+    else:
+        xml = models.irs[args.precision].xml if args.precision in models.irs else existing_ir(args.precision)
+        classifier = Classifier.from_ir(xml, args.device, precision=CLI_PRECISION_HINTS.get(args.device))
     print(f"model: {classifier.name}; {models.weights.describe().splitlines()[-1]}")
     failed = 0
     for image in args.images:

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpers.images import convert_color_order
+from helpers.color_order import ColorOrder, convert_color_order
+from helpers.inference import infer_sync
 from helpers.keras_model import keras_predict
 from helpers.metrics import top_k_accuracy
 from helpers.model_card import CONVERTED_COLOR_ORDER, ORIGINAL_COLOR_ORDER
 from helpers.preprocess import to_model_input
-from helpers.inference import infer_sync
 
 KERAS = "Keras original"
 OPENVINO = "OpenVINO IR"
@@ -27,8 +27,9 @@ class OrderResult:
     images: int
 
 
-def other_order(order: str) -> str:
-    return "RGB" if order == "BGR" else "BGR"
+def other_order(order: str) -> ColorOrder:
+    """The opposite colour order ("RGB" for "BGR" and the other way round)."""
+    return ColorOrder.of(order).other
 
 
 def predict_in_both_orders(crops_bgr: np.ndarray, keras_model, compiled_ir) -> dict[tuple[str, str], np.ndarray]:
@@ -38,8 +39,8 @@ def predict_in_both_orders(crops_bgr: np.ndarray, keras_model, compiled_ir) -> d
     converted model compiled for batch 1.
     """
     results = {}
-    for order in ("RGB", "BGR"):
-        batch = to_model_input(crops_bgr, "BGR", order)
+    for order in (ColorOrder.RGB, ColorOrder.BGR):
+        batch = to_model_input(crops_bgr, ColorOrder.BGR, order)
         results[(KERAS, order)] = keras_predict(keras_model, batch)
         results[(OPENVINO, order)] = infer_sync(compiled_ir, batch)
     return results
@@ -60,4 +61,4 @@ def order_table(probabilities: dict[tuple[str, str], np.ndarray], labels: np.nda
 
 def swap_channels(image: np.ndarray) -> np.ndarray:
     """The picture a model sees when it is fed the other colour order."""
-    return convert_color_order(image, "RGB", "BGR")
+    return convert_color_order(image, ColorOrder.RGB, ColorOrder.BGR)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from helpers.errors import ConfigError
 from helpers.model_card import MODEL_NAME
 
 ENV_WEIGHTS = "MOBILENET_WEIGHTS"
@@ -24,10 +25,6 @@ ENV_DATA = "TUTORIAL_DATA"
 ENV_QUICK = "TUTORIAL_QUICK"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-class ConfigError(ValueError):
-    """An environment variable holds a value that cannot be used."""
 
 
 def _env_path(name: str) -> Path | None:
@@ -44,8 +41,19 @@ def local_weights_path() -> Path | None:
 
 
 def models_dir() -> Path:
-    """Root of the model tree (``TUTORIAL_MODELS``, default ``<project>/models``)."""
-    return _env_path(ENV_MODELS) or PROJECT_ROOT / "models"
+    """Root of the model tree (``TUTORIAL_MODELS``, default ``<project>/models``); it need not exist yet.
+
+    Raises ConfigError when ``TUTORIAL_MODELS`` names something that is not a folder.
+    """
+    path = _env_path(ENV_MODELS)
+    if path is None:
+        return PROJECT_ROOT / "models"
+    if path.exists() and not path.is_dir():
+        raise ConfigError(
+            f"{ENV_MODELS}={path} is a file, not a folder. Set it to a folder for the models (it is created "
+            "if missing), or unset it to use models/ in the project."
+        )
+    return path
 
 
 def model_dir() -> Path:

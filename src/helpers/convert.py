@@ -1,9 +1,12 @@
-"""Convert the Keras model to OpenVINO IR in Open Model Zoo's layout, as omz_converter would.
+"""Convert the Keras model to OpenVINO IR in Open Model Zoo's layout, as omz_converter would,
+and say where each precision's IR lives (``ir_path``, the one place that knows).
 
 The IR matches the card: input ``input_1`` 1x224x224x3 NHWC taking **BGR** (the channels are
 reversed at conversion, like omz_converter's ``--reverse_input_channels``), output named
 ``StatefulPartitionedCall/MobilenetV3small/Predictions/Softmax`` 1x1000. FP32 keeps float32
 weights; FP16 stores them compressed to float16 (computation precision is the device's choice).
+The INT8 IR (``FP32-INT8``, as Open Model Zoo names a quantized model's folder) is made by
+Lesson 06 or ``python -m helpers.quantize``, not here.
 """
 from __future__ import annotations
 
@@ -16,13 +19,23 @@ from pathlib import Path
 import openvino as ov
 
 from helpers import config
+from helpers.errors import ConversionError, ModelNotFoundError
 from helpers.model_card import (
-    CONVERTED_COLOR_ORDER, INPUT_LAYOUT, INPUT_NAME, INPUT_SHAPE, MODEL_NAME, OUTPUT_NAME,
+    CONVERTED_COLOR_ORDER,
+    INPUT_LAYOUT,
+    INPUT_NAME,
+    INPUT_SHAPE,
+    MODEL_NAME,
+    OUTPUT_NAME,
 )
-from helpers.runtime import core
+from helpers.runtime import core, openvino_reason
 from helpers.weights import WeightsInfo
 
-PRECISIONS = ("FP32", "FP16")
+PRECISIONS = ("FP32", "FP16")  # the IR that convert_to_ir makes
+INT8 = "FP32-INT8"  # the quantized IR's folder: float32 where it is not quantized
+# Every IR the command lines can run, by the name they take ("INT8" is short for FP32-INT8).
+CLI_PRECISIONS = ("FP32", "FP16", "INT8")
+_FOLDERS = {"FP32": "FP32", "FP16": "FP16", "INT8": INT8, INT8: INT8}
 # Where the IR records what it was made from (read back with ir_weights_sha384).
 RT_INFO_KEY = "mobilenet_tutorial"
 # Raised whenever the conversion changes, so that IR made by an older recipe is rebuilt.
@@ -31,11 +44,24 @@ CONVERSION_RECIPE = "2"
 
 
 def ir_path(precision: str = "FP32", models_root: Path | None = None) -> Path:
-    """``<models>/public/<model>/<precision>/<model>.xml``, Open Model Zoo's layout."""
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
+    """``<models>/public/<model>/<folder>/<model>.xml``, Open Model Zoo's layout, for ``precision``
+    "FP32", "FP16" or "INT8" (also written "FP32-INT8", its folder). Whether the file exists is not
+    checked here (see ``existing_ir``)."""
+    if precision not in _FOLDERS:
+        raise ValueError(f"precision must be one of {tuple(_FOLDERS)}, not {precision!r}")
     root = config.model_dir() if models_root is None else Path(models_root) / "public" / MODEL_NAME
-    return root / precision / f"{MODEL_NAME}.xml"
+    return root / _FOLDERS[precision] / f"{MODEL_NAME}.xml"
+
+
+def existing_ir(precision: str, models_root: Path | None = None) -> Path:
+    """``ir_path(precision)`` when its .xml and .bin are there; otherwise ModelNotFoundError saying
+    which step makes it."""
+    xml = ir_path(precision, models_root)
+    if xml.is_file() and xml.with_suffix(".bin").is_file():
+        return xml
+    maker = ("Lesson 06 (06_int8_quantization.ipynb) or python -m helpers.quantize" if _FOLDERS[precision] == INT8
+             else "Lesson 01 or python -m helpers.prepare")
+    raise ModelNotFoundError(f"No {precision} IR at {xml}: make it first with {maker}.")
 
 
 def keras_to_ov(keras_model, weights: WeightsInfo) -> ov.Model:
@@ -53,7 +79,7 @@ def keras_to_ov(keras_model, weights: WeightsInfo) -> ov.Model:
     for key, value in {
         "weights_file": weights.path.name,
         "weights_sha384": weights.sha384,
-        "color_order": CONVERTED_COLOR_ORDER,
+        "color_order": str(CONVERTED_COLOR_ORDER),
         "recipe": CONVERSION_RECIPE,
     }.items():
         model.set_rt_info(value, [RT_INFO_KEY, key])
@@ -135,6 +161,23 @@ def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = Fal
             if keras_model is None:
                 from helpers.keras_model import build_keras_model
                 keras_model = build_keras_model(weights)
-            model = keras_to_ov(keras_model, weights)
-        prepared[precision] = PreparedIR(precision, save_ir(model, xml, precision), reused=False)
+            try:
+                model = keras_to_ov(keras_model, weights)
+            except Exception as error:  # OpenVINO's converter fails in many ways; all end here
+                raise ConversionError(
+                    f"Converting the Keras model to OpenVINO IR failed: {_one_line(error)}. Check that the "
+                    "pinned openvino and tensorflow of requirements.txt are installed (./tutorial does it)."
+                ) from error
+        try:
+            saved = save_ir(model, xml, precision)
+        except (OSError, RuntimeError) as error:
+            raise ConversionError(
+                f"Could not save the {precision} IR into {xml.parent}: {_one_line(error)}. Free some disk "
+                f"space, check that the folder is writable, or set {config.ENV_MODELS} to another folder."
+            ) from error
+        prepared[precision] = PreparedIR(precision, saved, reused=False)
     return prepared
+
+
+def _one_line(error: Exception) -> str:
+    return openvino_reason(error) if isinstance(error, RuntimeError) else (str(error).strip() or type(error).__name__)

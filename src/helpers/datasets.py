@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers.errors import DatasetError
 from helpers.model_card import NUM_CLASSES, imagenet_classes
 
 IMAGE_SUFFIXES = {".jpeg", ".jpg", ".png", ".bmp", ".webp"}
@@ -47,10 +48,6 @@ LAYOUTS = {
     "synset_folders": "a folder per synset (the train layout): n01440764/n01440764_10026.JPEG",
     "synset_named": "synset-named files in one folder: n02123045_tabby.JPEG",
 }
-
-
-class DatasetError(ValueError):
-    """A folder does not hold labelled images in a layout these readers understand."""
 
 
 @dataclass(frozen=True)
@@ -313,7 +310,7 @@ def _read_val_txt(val_txt: Path) -> dict[str, int]:
     if not val_txt.is_file():
         raise DatasetError(f"No annotation file {val_txt}: give the path of your val.txt.")
     labels = {}
-    for number, line in enumerate(val_txt.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(_read_text(val_txt).splitlines(), start=1):
         if not line.strip():
             continue
         parts = line.rsplit(maxsplit=1)  # from the right, so file names may hold spaces
@@ -338,7 +335,7 @@ def _read_val_txt(val_txt: Path) -> dict[str, int]:
 def _read_ground_truth(ground_truth: Path) -> list[int]:
     """The devkit's ground truth as a list of ILSVRC2012_IDs: item n-1 is the ID of image n."""
     # Trailing blank lines are harmless; one inside would shift every later image's label.
-    lines = ground_truth.read_text(encoding="utf-8").rstrip().splitlines()
+    lines = _read_text(ground_truth).rstrip().splitlines()
     ids = []
     for number, line in enumerate(lines, start=1):
         if not line.strip().isdecimal():
@@ -365,9 +362,21 @@ def _is_devkit_annotation(annotation: Path) -> bool:
         raise DatasetError(f"The annotation {annotation} does not exist; give a val.txt, or the devkit folder.")
     if annotation.is_dir() or annotation.suffix.lower() == ".mat" or annotation.name == GROUND_TRUTH:
         return True
-    with annotation.open(encoding="utf-8") as lines:
-        first = next((line.split() for line in lines if line.strip()), [])
+    first = next((line.split() for line in _read_text(annotation).splitlines() if line.strip()), [])
     return len(first) == 1 and first[0].isdecimal()
+
+
+def _read_text(annotation: Path) -> str:
+    """An annotation file's text (UTF-8); DatasetError naming the file when it is binary, such as
+    the devkit's .tar.gz archive given instead of a file from inside it."""
+    try:
+        return annotation.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise DatasetError(
+            f"{annotation} is not a text file (byte {error.start} is not UTF-8): give a val.txt, the devkit's "
+            f"{GROUND_TRUTH} or meta.mat, or the devkit folder; extract an archive such as "
+            f"{DEVKIT_FOLDER}.tar.gz first."
+        ) from None
 
 
 def _devkit_files(folder: Path, devkit: Path | None) -> tuple[Path, Path]:

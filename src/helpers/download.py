@@ -16,16 +16,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tqdm.auto import tqdm
+from helpers.progress import tqdm
 
+from helpers.errors import DownloadError
 from helpers.model_card import RemoteFile
 
 CHUNK_BYTES = 1 << 16
 PARTIAL_SUFFIX = ".part"
-
-
-class DownloadError(RuntimeError):
-    """No URL gave the file; the message names each URL, what went wrong and the fix."""
 
 
 def sha384_of(path: Path) -> str:
@@ -125,7 +122,7 @@ def _stream_to(url: str, path: Path, size: int, timeout: float, progress: bool) 
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, open(path, "wb") as out, tqdm(
             total=size, unit="B", unit_scale=True, unit_divisor=1024,
-            desc=Path(url).name, disable=not progress, leave=False,
+            desc=Path(url).name, disable=not progress,
         ) as bar:
             # Read at most one byte more than expected: enough to notice a wrong file.
             while received <= size:

@@ -1,7 +1,7 @@
 """Accuracy as Open Model Zoo measures it, fast: decoding in threads overlapped with an
 ``AsyncInferQueue``, and the speed of each part measured in the same run.
 
-    python -m helpers.evaluate DATA_DIR [--annotation FILE] [--model keras|ir] [--precision FP32|FP16]
+    python -m helpers.evaluate DATA_DIR [--annotation FILE] [--model keras|ir] [--precision FP32|FP16|INT8]
                                [--inference-precision f32|default] [--device CPU] [--protocol omz]
                                [--limit N] [--json FILE]
 
@@ -24,9 +24,11 @@ from pathlib import Path
 
 import numpy as np
 import openvino as ov
-from tqdm.auto import tqdm
+from helpers.progress import tqdm
 
+from helpers import cli
 from helpers.datasets import LabeledImage, evenly_spaced
+from helpers.errors import TutorialError
 from helpers.images import ImageLoadError
 from helpers.metrics import top_k_hits, wilson_interval
 from helpers.model_card import CONVERTED_COLOR_ORDER, INPUT_SHAPE, NUM_CLASSES, ORIGINAL_COLOR_ORDER
@@ -61,7 +63,7 @@ class Rates:
         return self.pipeline / self.limit
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Evaluation:
     """Accuracy of one model on one set of labelled images."""
 
@@ -200,7 +202,8 @@ def evaluate_ir(items: list[LabeledImage], xml: Path, *, device: str = "CPU", pr
 
     compiled = compile_model(with_uint8_input(core().read_model(Path(xml))), device, precision,
                              {"PERFORMANCE_HINT": "THROUGHPUT"})
-    used = compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name() if device == "CPU" else (precision or "default")
+    used = (compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name() if device == "CPU"
+            else (precision or "default"))
     paths = [item.path for item in items]
     results = np.full((len(items), NUM_CLASSES), np.nan, np.float32)
 
@@ -214,14 +217,16 @@ def evaluate_ir(items: list[LabeledImage], xml: Path, *, device: str = "CPU", pr
     failures: dict[str, str] = {}
     label = name or f"OpenVINO {Path(xml).parent.name} ({used})"
     with ThreadPoolExecutor(THREADS) as pool, tqdm(total=len(items), desc=label, unit="img",
-                                                   disable=not progress, leave=False) as bar:
+                                                   disable=not progress) as bar:
         start = time.perf_counter()
         _infer_all(queue, _decoded_in_order(paths, decode, pool), failures, paths, bar)
         seconds = time.perf_counter() - start
     rates = None
     if measure_rates and items:
         rates = _measure_rates(evenly_spaced(paths, CALIBRATION_IMAGES), decode, queue, len(items) / seconds)
-    return Evaluation(label, used, protocol, np.array([i.label for i in items]), results, failures, seconds, rates)
+    return Evaluation(model=label, inference_precision=used, protocol=protocol,
+                      labels=np.array([i.label for i in items]), probabilities=results, failures=failures,
+                      seconds=seconds, rates=rates)
 
 
 def _warm_up(queue: ov.AsyncInferQueue) -> None:
@@ -270,7 +275,7 @@ def evaluate_keras(items: list[LabeledImage], keras_model, *, protocol: str = DE
             batch.clear()
 
     with ThreadPoolExecutor(THREADS) as pool, tqdm(total=len(items), desc="Keras original", unit="img",
-                                                   disable=not progress, leave=False) as bar:
+                                                   disable=not progress) as bar:
         start = time.perf_counter()
         for index, crop in _decoded_in_order(paths, decode, pool):
             if isinstance(crop, ImageLoadError):
@@ -283,7 +288,9 @@ def evaluate_keras(items: list[LabeledImage], keras_model, *, protocol: str = DE
             bar.update()
         flush()
         seconds = time.perf_counter() - start
-    return Evaluation("Keras original", "f32", protocol, np.array([i.label for i in items]), results, failures, seconds)
+    return Evaluation(model="Keras original", inference_precision="f32", protocol=protocol,
+                      labels=np.array([i.label for i in items]), probabilities=results, failures=failures,
+                      seconds=seconds)
 
 
 # --- command line ------------------------------------------------------------------------------
@@ -297,12 +304,9 @@ def versions() -> dict[str, str]:
 
     out = {"python": platform.python_version(), "openvino": ov.get_version(), "numpy": np.__version__,
            "opencv": cv2.__version__, "cpu": core().get_property("CPU", "FULL_DEVICE_NAME"), "cores": str(THREADS)}
-    try:
-        import keras
-        import tensorflow as tf
-        out.update(tensorflow=tf.__version__, keras=keras.__version__)
-    except ImportError:
-        pass
+    # TensorFlow's versions only when it ran: importing it just to ask would cost seconds.
+    if "keras" in sys.modules and "tensorflow" in sys.modules:
+        out.update(tensorflow=sys.modules["tensorflow"].__version__, keras=sys.modules["keras"].__version__)
     return out
 
 
@@ -325,39 +329,54 @@ def format_report(evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    from helpers.convert import PRECISIONS
-    from helpers.datasets import DatasetError, read_dataset
-    from helpers.download import DownloadError
-    from helpers.prepare import prepare_models
-    from helpers.weights import WeightsFileError
+def build_parser() -> cli.ArgumentParser:
+    from helpers.convert import CLI_PRECISIONS
+    from helpers.preprocess import PROTOCOLS
 
-    parser = argparse.ArgumentParser(prog="python -m helpers.evaluate", description=__doc__.splitlines()[0])
+    parser = cli.ArgumentParser(prog="python -m helpers.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="a folder of labelled ImageNet images")
     parser.add_argument("--annotation", type=Path, help="val.txt or the devkit, when not found beside the images")
     parser.add_argument("--model", choices=["ir", "keras"], default="ir")
-    parser.add_argument("--precision", choices=PRECISIONS, default="FP32", help="which IR (default FP32)")
+    parser.add_argument("--precision", choices=CLI_PRECISIONS, default="FP32",
+                        help="which IR (default FP32; INT8 needs Lesson 06 or python -m helpers.quantize first)")
     parser.add_argument("--inference-precision", choices=["f32", "default"], default="f32",
                         help="f32 (comparable with Keras, default) or the device's default (bf16 on CPUs that have it)")
     parser.add_argument("--device", default="CPU")
-    parser.add_argument("--protocol", default=DEFAULT_PROTOCOL, help="preprocessing protocol (default omz)")
-    parser.add_argument("--limit", type=int, help="evaluate only N images, evenly spread over the dataset")
+    parser.add_argument("--protocol", choices=sorted(PROTOCOLS), default=DEFAULT_PROTOCOL,
+                        help="preprocessing protocol (default omz)")
+    parser.add_argument("--limit", type=cli.positive_int, metavar="N",
+                        help="evaluate only N images, evenly spread over the dataset")
     parser.add_argument("--json", type=Path, help="write the metrics, counts, rates and versions to this file")
-    args = parser.parse_args(argv)
-    try:
-        items = read_dataset(args.data_dir, args.annotation)
-        if args.limit:
-            items = evenly_spaced(items, args.limit)
-        models = prepare_models(with_keras=args.model == "keras")
-        if args.model == "keras":
-            evaluation = evaluate_keras(items, models.keras_model, protocol=args.protocol)
-        else:
-            xml = models.irs[args.precision].xml
-            evaluation = evaluate_ir(items, xml, device=args.device, protocol=args.protocol,
-                                     precision=None if args.inference_precision == "default" else "f32")
-    except (DatasetError, DownloadError, WeightsFileError, FileNotFoundError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return cli.run(lambda: _evaluate(args))
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    """The command's steps, each failing with its own TutorialError: the images, the weights, the
+    model (converted when missing), then compiling and evaluating."""
+    from helpers.convert import existing_ir
+    from helpers.datasets import read_dataset
+    from helpers.prepare import prepare_models
+
+    if args.json and not args.json.parent.is_dir():  # found now, not after the evaluation
+        raise TutorialError(f"Cannot write --json {args.json}: there is no folder {args.json.parent}. "
+                            "Create it, or give a file in a folder that exists.")
+    items = read_dataset(args.data_dir, args.annotation)
+    if args.limit:
+        items = evenly_spaced(items, args.limit)
+    if args.model == "ir" and args.precision == "INT8":
+        existing_ir("INT8")  # fails at once, before preparing anything, when Lesson 06 has not run
+    models = prepare_models(with_keras=args.model == "keras")
+    if args.model == "keras":
+        evaluation = evaluate_keras(items, models.keras_model, protocol=args.protocol)
+    else:
+        xml = models.irs[args.precision].xml if args.precision in models.irs else existing_ir(args.precision)
+        evaluation = evaluate_ir(items, xml, device=args.device, protocol=args.protocol,
+                                 precision=None if args.inference_precision == "default" else "f32")
     print(models.weights.describe().splitlines()[-1])
     print(format_report(evaluation))
     if args.json:
@@ -365,7 +384,11 @@ def main(argv: list[str] | None = None) -> int:
                   "weights": {"file": str(models.weights.path), "sha384": models.weights.sha384,
                               "official": models.weights.is_official},
                   "versions": versions()}
-        args.json.write_text(json.dumps(report, indent=2))
+        try:
+            args.json.write_text(json.dumps(report, indent=2))
+        except OSError as error:
+            raise TutorialError(f"Could not write --json {args.json}: {error.strerror or error}. "
+                                "Give a file in a folder that exists and is writable.") from None
         print(f"wrote {args.json}")
     return 0
 

@@ -13,12 +13,12 @@ How a file is read, and why:
 3. Ordinary 8-bit colour or grey JPEG, PNG, BMP and WebP files, nearly every photo, are decoded
    by OpenCV, once, from the bytes read once. Open Model Zoo's accuracy protocol decodes with
    OpenCV; using the very same decoder keeps the pixels identical to
-   ``cv2.imread(path, cv2.IMREAD_COLOR)`` whichever libjpeg builds OpenCV and Pillow happen to
-   bundle (today they agree; their versions and settings may drift apart).
+   ``cv2.imread(path, cv2.IMREAD_COLOR)`` whichever libjpeg builds OpenCV and Pillow bundle.
+   OpenCV refuses a file cut short (JPEG, PNG, WebP) rather than filling the rest with grey.
 4. The unusual files are converted explicitly: 16-bit PNGs (scaled, 65535 -> 255), images
    with transparency (composited on white), palette, CMYK and 1-bit images (through Pillow).
-5. The EXIF orientation is applied last, the same way for every route, so a phone photo
-   taken upright comes out upright (as ``cv2.imread`` does too).
+5. The EXIF orientation is applied last, by Pillow's ``ImageOps.exif_transpose``, the same way
+   for every route, so a phone photo taken upright comes out upright (as ``cv2.imread`` does).
 
 Memory: a refused image costs only its header. While an accepted one is decoded, the peak is
 the file's bytes plus about 6 bytes per pixel for ordinary files (3 of them for the result), and
@@ -34,9 +34,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-COLOR_ORDERS = ("BGR", "RGB")
+from helpers.color_order import ColorOrder, convert_color_order
+from helpers.errors import ImageLoadError
+
+COLOR_ORDERS = tuple(ColorOrder)
 
 # 50 megapixels: photos from the 50 MP cameras of many phones (8160 x 6120) still load; a
 # 10000 x 10000 image, a 200 MP phone photo or a decompression bomb is refused before decoding.
@@ -54,29 +57,17 @@ _16_BIT_MODES = {"I;16", "I;16L", "I;16B", "I;16N"}
 # Modes Pillow converts to 8-bit RGB without guessing a value range (unlike 32-bit "I" or "F").
 _PILLOW_MODES = {"1", "L", "P", "RGB", "RGBX", "CMYK", "YCbCr"} | _ALPHA_MODES | _16_BIT_MODES
 
-_EXIF_ORIENTATION_TAG = 0x0112
 _HOW_TO_FIX = "Use a JPEG, PNG, BMP or WebP file."
+_CUT_SHORT = "is damaged or cut short (truncated)"
+_COPY_AGAIN = "Copy or download the file again."
+
+__all__ = ["COLOR_ORDERS", "MAX_IMAGE_PIXELS", "ImageLoadError", "check_color_order", "convert_color_order",
+           "demo_image_path", "load_image"]
 
 
-class ImageLoadError(ValueError):
-    """An image cannot be used; the message names the file, what is wrong and what to do."""
-
-
-def check_color_order(order: str) -> str:
-    """Return ``order`` if it is "BGR" or "RGB", else raise ValueError."""
-    if order not in COLOR_ORDERS:
-        raise ValueError(f"colour order must be one of {COLOR_ORDERS}, not {order!r}")
-    return order
-
-
-def convert_color_order(image: np.ndarray, source: str, target: str) -> np.ndarray:
-    """Return ``image`` (H x W x 3 or N x H x W x 3, any dtype) with its channels in ``target`` order.
-
-    The same array comes back when the orders already match; otherwise a C-contiguous copy.
-    """
-    if check_color_order(source) == check_color_order(target):
-        return image
-    return np.ascontiguousarray(image[..., ::-1])
+def check_color_order(order: str) -> ColorOrder:
+    """``order`` as a ColorOrder if it is "BGR" or "RGB", else raise ValueError."""
+    return ColorOrder.of(order)
 
 
 def load_image(path: str | Path, order: str = "BGR", *, max_pixels: int | None = None) -> np.ndarray:
@@ -97,16 +88,26 @@ def load_image(path: str | Path, order: str = "BGR", *, max_pixels: int | None =
     damaged or cut short, too large, or in a pixel format with no clear 8-bit meaning.
     Raises ValueError when ``order`` is not "BGR" or "RGB".
     """
-    check_color_order(order)
+    order = ColorOrder.of(order)
     path = Path(path)
-    limit = MAX_IMAGE_PIXELS if max_pixels is None else max_pixels
-    data, header = _read_checked_file(path, limit)
-    _refuse_if_cut_short(data, header.format, path)
-
-    decode = _choose_decoder(header, data, path)
-    image, image_order = decode(data, path)
+    data, header = _read_checked_file(path, MAX_IMAGE_PIXELS if max_pixels is None else max_pixels)
+    if header.format == "PNG" and data.rfind(b"IEND") == -1:
+        # OpenCV would refuse it too, but libpng prints its own error line on the way.
+        raise ImageLoadError(f"{path} {_CUT_SHORT}: its PNG end marker is missing. {_COPY_AGAIN}")
+    if header.format == "PNG" and data[24] == 16:  # the bit depth in the IHDR chunk, always first
+        image, image_order = _decode_16_bit_png(data, path), ColorOrder.BGR  # Pillow would drop the low byte
+    elif header.mode not in _PILLOW_MODES:
+        raise ImageLoadError(
+            f"{path} has pixels of type {header.mode!r}, which have no clear 8-bit colour meaning. "
+            "Save it as an 8-bit RGB PNG or JPEG."
+        )
+    elif header.format in _OPENCV_FORMATS and header.mode in _OPENCV_MODES and "transparency" not in header.info:
+        # The orientation is applied below, as for every other route.
+        image, image_order = _imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION, path), ColorOrder.BGR
+    else:  # OpenCV would drop a transparent colour, or cannot read the mode
+        image, image_order = _decode_with_pillow(data, path), ColorOrder.RGB
     image = _turn_upright(image, _exif_orientation(header))
-    return _in_order(image, image_order, order)
+    return np.require(convert_color_order(image, image_order, order), requirements=["C", "W"])
 
 
 def demo_image_path() -> Path:
@@ -129,7 +130,13 @@ def _read_checked_file(path: Path, max_pixels: int) -> tuple[bytes, Image.Image]
             if os.fstat(file.fileno()).st_size == 0:
                 raise ImageLoadError(f"{path} is empty (0 bytes). Copy or download the image again.")
             header = _open_with_pillow(file, path)
-            _refuse_if_too_large(header.size, max_pixels, path)
+            width, height = header.size
+            if width * height > max_pixels:
+                raise ImageLoadError(
+                    f"{path} is {width} x {height} = {width * height:,} pixels, more than the limit of "
+                    f"{max_pixels:,} pixels (MAX_IMAGE_PIXELS), so it was not decoded. Shrink it first (for "
+                    "example to 4000 x 3000), or pass a larger max_pixels= to load_image."
+                )
             # Only now read everything: an image too large is refused after reading its header.
             file.seek(0)
             return file.read(), header
@@ -172,196 +179,76 @@ def _open_with_pillow(source, path: Path) -> Image.Image:
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as error:
         # UnidentifiedImageError (an OSError) for text or unknown bytes; the others for headers
         # so damaged that Pillow's parser trips on them.
-        first_bytes = _first_bytes(source)
+        reason = "Pillow recognises no image format in it" if isinstance(error, UnidentifiedImageError) else (
+            str(error) or type(error).__name__)
+        source.seek(0)
+        first_bytes = source.read(16)
         image_format = _format_from_signature(first_bytes)
         if image_format:
             raise ImageLoadError(
-                f"{path} starts like a {image_format} file but is damaged or cut short ({_describe(error)}). "
-                "Copy or download the file again."
+                f"{path} starts like a {image_format} file but is damaged or cut short ({reason}). {_COPY_AGAIN}"
             ) from None
         raise ImageLoadError(
-            f"{path} is not an image that can be read ({_describe(error)}); it starts with {first_bytes!r}. "
-            f"{_HOW_TO_FIX}"
+            f"{path} is not an image that can be read ({reason}); it starts with {first_bytes!r}. {_HOW_TO_FIX}"
         ) from None
-
-
-def _refuse_if_too_large(size: tuple[int, int], max_pixels: int, path: Path) -> None:
-    """Raise ImageLoadError when width x height (``size``, from the header) exceeds ``max_pixels``."""
-    width, height = size
-    if width * height > max_pixels:
-        raise ImageLoadError(
-            f"{path} is {width} x {height} = {width * height:,} pixels, more than the limit of "
-            f"{max_pixels:,} pixels (MAX_IMAGE_PIXELS), so it was not decoded. Shrink it first (for example to "
-            "4000 x 3000), or pass a larger max_pixels= to load_image."
-        )
-
-
-def _describe(error: Exception) -> str:
-    """A short reason for an error message (Pillow's "cannot identify" names the file object again)."""
-    if isinstance(error, UnidentifiedImageError):
-        return "Pillow recognises no image format in it"
-    return str(error) or type(error).__name__
-
-
-def _first_bytes(source) -> bytes:
-    """The first 16 bytes of an open binary file, for error messages (e.g. text where a JPEG was expected)."""
-    try:
-        source.seek(0)
-        return source.read(16)
-    except (OSError, ValueError):
-        return b""
 
 
 def _format_from_signature(first_bytes: bytes) -> str | None:
     """The format whose signature the file starts with ("JPEG", "PNG", "WebP", "BMP"), or None."""
-    if first_bytes.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if first_bytes.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
+    signatures = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG", b"BM": "BMP"}
     if first_bytes[:4] == b"RIFF" and first_bytes[8:12] == b"WEBP":
         return "WebP"
-    if first_bytes.startswith(b"BM"):
-        return "BMP"
-    return None
+    return next((name for start, name in signatures.items() if first_bytes.startswith(start)), None)
 
 
-# --- files cut short -------------------------------------------------------------------------
-
-
-def _refuse_if_cut_short(data: bytes, image_format: str | None, path: Path) -> None:
-    """Raise ImageLoadError when the end of a JPEG, PNG or WebP file is missing.
-
-    cv2.imread decodes a JPEG that was cut short with only a warning, filling the missing part
-    with grey; a model would then classify half a picture. The end of each format is marked, so
-    checking the mark costs no decoding.
-    """
-    complete = {
-        "JPEG": _jpeg_is_complete,
-        "MPO": _jpeg_is_complete,
-        "PNG": _png_is_complete,
-        "WEBP": _webp_is_complete,
-    }.get(image_format)
-    if complete is not None and not complete(data):
-        raise ImageLoadError(
-            f"{path} is cut short (truncated): its {image_format} end marker is missing, so part of "
-            "the picture would be missing or grey. Copy or download the file again."
-        )
-
-
-def _jpeg_is_complete(data: bytes) -> bool:
-    """True when the JPEG's end-of-image marker (FF D9) follows the start of its compressed pixels.
-
-    The header segments are skipped by their lengths, because an EXIF thumbnail inside them has
-    an end marker of its own. In the compressed data a 0xFF byte is always followed by 0x00 or a
-    restart marker, so FF D9 found after its start is the real end (barring a comment segment
-    holding those two bytes between the scans of a progressive JPEG: rare, and then missed).
-    """
-    position = 2  # after the start-of-image marker FF D8
-    while position + 4 <= len(data):
-        if data[position] != 0xFF:  # stray bytes between segments: libjpeg skips them too
-            position += 1
-            continue
-        marker = data[position + 1]
-        if marker == 0xDA:  # start of scan: the compressed pixels follow
-            return data.rfind(b"\xff\xd9", position) != -1
-        if marker == 0xFF or 0xD0 <= marker <= 0xD8 or marker == 0x01:  # fill byte or marker with no length
-            position += 1 if marker == 0xFF else 2
-            continue
-        position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
-    return False
-
-
-def _png_is_complete(data: bytes) -> bool:
-    """True when the PNG's closing IEND chunk is there (searched from the end, so it is cheap)."""
-    return data.rfind(b"IEND") != -1
-
-
-def _webp_is_complete(data: bytes) -> bool:
-    """True when the file is as long as its RIFF header says."""
-    declared = int.from_bytes(data[4:8], "little") + 8
-    return len(data) >= declared
-
-
-# --- choosing how to decode ------------------------------------------------------------------
-
-
-def _choose_decoder(header: Image.Image, data: bytes, path: Path):
-    """The decoding function for this file: OpenCV for ordinary 8-bit files, otherwise a conversion."""
-    if header.format == "PNG" and _png_bit_depth(data) == 16:
-        return _decode_16_bit_png  # Pillow reads 16-bit colour PNGs as 8 bits, dropping the low byte
-    if header.mode not in _PILLOW_MODES:
-        raise ImageLoadError(
-            f"{path} has pixels of type {header.mode!r}, which have no clear 8-bit colour meaning. "
-            "Save it as an 8-bit RGB PNG or JPEG."
-        )
-    ordinary = (
-        header.format in _OPENCV_FORMATS
-        and header.mode in _OPENCV_MODES
-        and "transparency" not in header.info  # OpenCV would drop the transparent colour
-    )
-    return _decode_with_opencv if ordinary else _decode_with_pillow
-
-
-def _png_bit_depth(data: bytes) -> int:
-    """Bits per sample (1, 2, 4, 8 or 16) from a PNG's IHDR chunk, which always comes first."""
-    return data[24]
-
-
-def _decode_with_opencv(data: bytes, path: Path) -> tuple[np.ndarray, str]:
-    """Decode an ordinary 8-bit file exactly as cv2.imread does: (H x W x 3 uint8, "BGR"), before EXIF rotation.
-
-    The orientation is ignored here and applied afterwards, as for every other route.
-    """
-    flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
-    image = _imdecode(data, flags, path)
-    return image, "BGR"
-
-
-def _decode_16_bit_png(data: bytes, path: Path) -> tuple[np.ndarray, str]:
-    """Decode a 16-bit PNG and scale it to 8 bits (65535 -> 255, rounded): (H x W x 3 uint8, "BGR")."""
-    image = _imdecode(data, cv2.IMREAD_UNCHANGED, path)  # uint16: grey, BGR or BGRA
-    image = cv2.convertScaleAbs(image, alpha=255 / 65535)
-    if image.ndim == 3 and image.shape[2] in (2, 4):
-        image = _composite_on_white(image)
-    if image.ndim == 2 or image.shape[2] == 1:
-        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    return image, "BGR"
+# --- decoding ----------------------------------------------------------------------------------
 
 
 def _imdecode(data: bytes, flags: int, path: Path) -> np.ndarray:
-    """cv2.imdecode of the file's bytes, raising ImageLoadError when it fails."""
+    """cv2.imdecode of the file's bytes, raising ImageLoadError when it fails (OpenCV returns None
+    for a file cut short: JPEG, PNG and WebP alike)."""
     try:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
     except cv2.error as error:
         raise ImageLoadError(f"{path} is damaged: OpenCV could not decode it ({error}). {_HOW_TO_FIX}") from None
     if image is None:
         raise ImageLoadError(
-            f"{path} is damaged or cut short: its header is readable but OpenCV could not decode the "
-            "pixels. Copy or download the file again, or re-save it with an image editor."
+            f"{path} {_CUT_SHORT}: its header is readable but OpenCV could not decode the pixels. "
+            f"{_COPY_AGAIN} Or re-save it with an image editor."
         )
     return image
 
 
-def _decode_with_pillow(data: bytes, path: Path) -> tuple[np.ndarray, str]:
-    """Decode and convert an unusual file with Pillow: (H x W x 3 uint8, "RGB"), before EXIF rotation.
+def _decode_16_bit_png(data: bytes, path: Path) -> np.ndarray:
+    """Decode a 16-bit PNG and scale it to 8 bits (65535 -> 255, rounded): H x W x 3 uint8, BGR."""
+    image = _imdecode(data, cv2.IMREAD_UNCHANGED, path)  # uint16: grey, BGR or BGRA
+    image = cv2.convertScaleAbs(image, alpha=255 / 65535)
+    if image.ndim == 3 and image.shape[2] in (2, 4):
+        image = _composite_on_white(image)
+    if image.ndim == 2 or image.shape[2] == 1:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    return image
+
+
+def _decode_with_pillow(data: bytes, path: Path) -> np.ndarray:
+    """Decode and convert an unusual file with Pillow: H x W x 3 uint8, RGB, before EXIF rotation.
 
     Handles palette, 1-bit, CMYK, 16-bit grey, and transparency (composited on white).
     """
     picture = _open_with_pillow(io.BytesIO(data), path)
     try:
-        picture.load()
+        picture.load()  # Pillow's own error for a file cut short: "image file is truncated"
         if picture.mode in _ALPHA_MODES or "transparency" in picture.info:
             rgba = np.asarray(picture if picture.mode == "RGBA" else picture.convert("RGBA"))
             picture.close()  # frees Pillow's copy of the pixels before compositing
-            return _composite_on_white(rgba), "RGB"
+            return _composite_on_white(rgba)
         if picture.mode in _16_BIT_MODES:
             grey = cv2.convertScaleAbs(np.asarray(picture, dtype=np.uint16), alpha=255 / 65535)
-            return cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB), "RGB"
-        return np.array(picture.convert("RGB")), "RGB"
+            return cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
+        return np.array(picture.convert("RGB"))
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         raise ImageLoadError(
-            f"{path} is damaged or cut short: Pillow could not decode it ({_describe(error)}). "
-            "Copy or download the file again."
+            f"{path} {_CUT_SHORT}: Pillow could not decode it ({str(error) or type(error).__name__}). {_COPY_AGAIN}"
         ) from None
 
 
@@ -378,7 +265,9 @@ def _composite_on_white(image: np.ndarray) -> np.ndarray:
     return cv2.merge(composited) if len(composited) > 1 else composited[0]
 
 
-# --- orientation and colour order ------------------------------------------------------------
+# --- orientation -------------------------------------------------------------------------------
+
+_EXIF_ORIENTATION_TAG = 0x0112
 
 
 def _exif_orientation(header: Image.Image) -> int:
@@ -394,33 +283,14 @@ def _exif_orientation(header: Image.Image) -> int:
         orientation = header.getexif().get(_EXIF_ORIENTATION_TAG, 1)
     except Exception:  # noqa: BLE001 - EXIF parsers fail in many ways on damaged tags
         return 1
-    return orientation if isinstance(orientation, int) and orientation in _UPRIGHT else 1
-
-
-# How to turn a picture stored with each EXIF orientation upright (as Pillow's
-# ImageOps.exif_transpose and cv2.imread do). OpenCV's flips and rotations return
-# C-contiguous arrays in one pass, where numpy's views would need a copy afterwards.
-_UPRIGHT = {
-    1: lambda image: image,
-    2: lambda image: cv2.flip(image, 1),  # mirrored left-right
-    3: lambda image: cv2.rotate(image, cv2.ROTATE_180),
-    4: lambda image: cv2.flip(image, 0),  # mirrored top-bottom
-    5: cv2.transpose,  # mirrored along the main diagonal
-    6: lambda image: cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE),  # the usual phone photo taken upright
-    7: lambda image: cv2.flip(cv2.transpose(image), -1),  # mirrored along the other diagonal
-    8: lambda image: cv2.rotate(image, cv2.ROTATE_90_COUNTERCLOCKWISE),
-}
+    return orientation if isinstance(orientation, int) and 1 <= orientation <= 8 else 1
 
 
 def _turn_upright(image: np.ndarray, orientation: int) -> np.ndarray:
-    """The H x W x 3 ``image`` as it should be seen, given its EXIF ``orientation`` (1 to 8)."""
-    return _UPRIGHT[orientation](image)
-
-
-def _in_order(image: np.ndarray, have: str, want: str) -> np.ndarray:
-    """An H x W x 3 uint8 image in ``want`` order, from one in ``have`` order; C-contiguous and writable."""
-    if have != want:
-        return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)  # swaps channels 0 and 2 (either way), faster than numpy
-    if not (image.flags.c_contiguous and image.flags.writeable):
-        return np.array(image)
-    return image
+    """The H x W x 3 uint8 ``image`` as it should be seen, given its EXIF ``orientation`` (1 to 8),
+    turned by Pillow's ``ImageOps.exif_transpose`` (the channel order does not matter to it)."""
+    if orientation == 1:
+        return image
+    picture = Image.fromarray(image)
+    picture.getexif()[_EXIF_ORIENTATION_TAG] = orientation
+    return np.asarray(ImageOps.exif_transpose(picture))

@@ -7,6 +7,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 from helpers.config import ENV_WEIGHTS
 from helpers.model_card import INPUT_NAME, INPUT_SHAPE, NUM_CLASSES, OFFICIAL_WEIGHTS
 from helpers.weights import WeightsFileError, WeightsInfo
@@ -17,7 +19,7 @@ def build_keras_model(weights: WeightsInfo | Path):
     and classifier) and load ``weights``.
 
     The input is named ``input_1`` explicitly: Keras 3 would otherwise call it ``input_layer``.
-    Raises WeightsFileError when the file does not hold weights for this architecture.
+    Raises WeightsFileError when the file does not hold weights for every part of this architecture.
     """
     import keras  # imported here: TensorFlow takes seconds to import
 
@@ -25,37 +27,41 @@ def build_keras_model(weights: WeightsInfo | Path):
     # No fixed batch size: Keras would bake it into the Flatten before the softmax, and the
     # converted IR could then not be reshaped to take a batch of images.
     inputs = keras.Input(shape=INPUT_SHAPE[1:], name=INPUT_NAME)
+    model = keras.applications.MobileNetV3Small(
+        input_tensor=inputs, alpha=1.0, minimalistic=False, include_top=True, weights=None,
+        classes=NUM_CLASSES, include_preprocessing=True,
+    )
+    # Keras may load a file that matches the architecture only partly, warning and keeping the
+    # initial values for the rest: such a model would silently give garbage. So every variable
+    # starts as NaN, and any NaN left after loading means the file did not fill it.
+    variables = [v for v in model.weights if np.issubdtype(np.dtype(v.dtype), np.floating)]
+    for variable in variables:
+        variable.assign(np.full(variable.shape, np.nan, variable.dtype))
     try:
-        # Keras only warns when a file matches the architecture partly, and keeps random weights
-        # for the rest: such a model would silently give garbage, so a warning here is an error.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            model = keras.applications.MobileNetV3Small(
-                input_tensor=inputs,
-                alpha=1.0,
-                minimalistic=False,
-                include_top=True,
-                weights=str(path),
-                classes=NUM_CLASSES,
-                include_preprocessing=True,
-            )
-        problems = [str(w.message) for w in caught if "saving" in w.filename]
-        if problems:
-            raise ValueError(f"{len(problems)} loading problems, the first: {problems[0]}")
-        return model
+            model.load_weights(str(path))
     except (ValueError, OSError, KeyError) as error:
-        raise WeightsFileError(
-            f"Could not load weights from {path}: {error}. The file must hold Keras weights of "
-            f"MobileNetV3Small (alpha 1.0, 224x224, {NUM_CLASSES} classes), such as the official "
-            f"{OFFICIAL_WEIGHTS.name}; check {ENV_WEIGHTS} or delete the file so that it is downloaded again."
-        ) from error
+        raise _cannot_load(path, str(error).strip().splitlines()[0] if str(error).strip() else repr(error)) from error
+    unfilled = [variable.path for variable in variables if np.isnan(np.asarray(variable)).any()]
+    if unfilled:
+        said = f"; Keras said: {str(caught[0].message).strip().splitlines()[0]}" if caught else ""
+        raise _cannot_load(path, f"{len(unfilled)} of {len(variables)} weight tensors were not filled "
+                                 f"(or hold NaN), the first {unfilled[0]}{said}")
+    return model
 
 
-def keras_predict(keras_model, batch_rgb, batch_size: int = 50) -> "np.ndarray":
+def _cannot_load(path: Path, reason: str) -> WeightsFileError:
+    return WeightsFileError(
+        f"Could not load weights from {path}: {reason}. The file must hold Keras weights of "
+        f"MobileNetV3Small (alpha 1.0, 224x224, {NUM_CLASSES} classes), such as the official "
+        f"{OFFICIAL_WEIGHTS.name}; check {ENV_WEIGHTS} or delete the file so that it is downloaded again."
+    )
+
+
+def keras_predict(keras_model, batch_rgb, batch_size: int = 50) -> np.ndarray:
     """Probabilities (N x 1000 float32) of the Keras model for an N x 224 x 224 x 3 RGB batch
     in [0, 255], run ``batch_size`` images at a time."""
-    import numpy as np
-
     batch_rgb = np.asarray(batch_rgb, dtype=np.float32)
     # The functional model's inputs are a list of one tensor; passing a list avoids Keras'
     # structure warning.

@@ -20,16 +20,18 @@ def top_k_accuracy(probabilities: np.ndarray, labels: np.ndarray, k: int) -> flo
 
 
 def wilson_interval(successes: int, total: int, confidence_z: float = 1.959964) -> tuple[float, float]:
-    """95 % confidence interval (0..1) of a proportion, by Wilson's score method.
+    """95 % confidence interval (0..1) of a proportion, by Wilson's score method (scipy's).
 
     With ``total`` images and ``successes`` correct, the true accuracy on the population the
     images were drawn from lies in this interval with 95 % confidence. Unlike "p +- 1.96 SE"
-    it stays within 0..1 and works for accuracies near 0 or 1.
+    it stays within 0..1 and works for accuracies near 0 or 1. ``confidence_z`` is the normal
+    quantile of the confidence level (1.96 for 95 %). With no images it is (0, 1): nothing is known.
     """
+    from scipy.stats import binomtest, norm  # imported here: scipy.stats takes a second to import
+
     if total <= 0:
         return (0.0, 1.0)
-    p = successes / total
-    z2 = confidence_z ** 2
-    centre = (p + z2 / (2 * total)) / (1 + z2 / total)
-    half = confidence_z * (p * (1 - p) / total + z2 / (4 * total ** 2)) ** 0.5 / (1 + z2 / total)
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    interval = binomtest(int(successes), int(total)).proportion_ci(
+        confidence_level=2 * float(norm.cdf(confidence_z)) - 1, method="wilson"
+    )
+    return (float(interval.low), float(interval.high))

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from helpers.color_order import ColorOrder
+
 MODEL_NAME = "mobilenet-v3-small-1.0-224-tf"
 FRAMEWORK = "tf"
 TASK = "classification"
@@ -22,8 +24,8 @@ INPUT_VALUE_RANGE = (0.0, 255.0)
 
 # The colour order each model expects. Open Model Zoo converts with --reverse_input_channels,
 # so the IR takes BGR (what OpenCV reads) while the original Keras model takes RGB.
-ORIGINAL_COLOR_ORDER = "RGB"
-CONVERTED_COLOR_ORDER = "BGR"
+ORIGINAL_COLOR_ORDER = ColorOrder.RGB
+CONVERTED_COLOR_ORDER = ColorOrder.BGR
 
 OUTPUT_NAME = "StatefulPartitionedCall/MobilenetV3small/Predictions/Softmax"
 OUTPUT_SHAPE = (1, 1000)

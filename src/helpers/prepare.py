@@ -3,17 +3,19 @@
     python -m helpers.prepare [--rebuild]
 
 prints the weights used and the IR paths it wrote or found. Lessons call ``prepare_models()``,
-which does the same and also returns the original Keras model.
+which does the same and also returns the original Keras model. Each step fails with its own
+error, so the message says which one failed: getting the weights (``DownloadError``,
+``WeightsFileError``), loading them into Keras (``WeightsFileError``), converting and saving the
+IR (``ConversionError``).
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 
+from helpers import cli
 from helpers.convert import PreparedIR, convert_to_ir
-from helpers.download import DownloadError
-from helpers.weights import WeightsFileError, WeightsInfo, resolve_weights
+from helpers.weights import WeightsInfo, resolve_weights
 
 
 @dataclass
@@ -39,14 +41,14 @@ def prepare_models(*, with_keras: bool = True, rebuild: bool = False, progress: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.prepare", description=__doc__.splitlines()[0])
+    parser = cli.ArgumentParser(prog="python -m helpers.prepare", description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="convert again even if the IR is there")
     args = parser.parse_args(argv)
-    try:
-        prepared = prepare_models(with_keras=False, rebuild=args.rebuild)
-    except (DownloadError, WeightsFileError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    return cli.run(lambda: _prepare(args.rebuild))
+
+
+def _prepare(rebuild: bool) -> int:
+    prepared = prepare_models(with_keras=False, rebuild=rebuild)
     print(prepared.weights.describe())
     for ir in prepared.irs.values():
         print(f"{ir.precision}: {ir.xml} ({'reused' if ir.reused else 'written'})")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from helpers.progress import tqdm
 
-from tqdm.auto import tqdm
-
-from helpers.images import convert_color_order, load_image
+from helpers.color_order import ColorOrder, convert_color_order
+from helpers.images import load_image
 from helpers.model_card import INPUT_HEIGHT, INPUT_WIDTH
 
 RESIZE_SIDE = 256  # both resize-then-crop protocols resize to 256 before cropping 224
@@ -75,7 +75,7 @@ def preprocess(image: np.ndarray, image_order: str, model_order: str, protocol: 
     return to_model_input(resize_and_crop(image, protocol), image_order, model_order)
 
 
-def load_and_crop_one(path: Path, protocol: str = DEFAULT_PROTOCOL, order: str = "BGR") -> np.ndarray:
+def load_and_crop_one(path: Path, protocol: str = DEFAULT_PROTOCOL, order: str = ColorOrder.BGR) -> np.ndarray:
     """Decode one file and preprocess it by ``protocol``: 224 x 224 x 3 uint8 in ``order``.
 
     Raises ``helpers.images.ImageLoadError`` when the file cannot be used.
@@ -83,7 +83,7 @@ def load_and_crop_one(path: Path, protocol: str = DEFAULT_PROTOCOL, order: str =
     return resize_and_crop(load_image(path, order), protocol)
 
 
-def load_and_crop(paths: list[Path], protocol: str = DEFAULT_PROTOCOL, order: str = "BGR",
+def load_and_crop(paths: list[Path], protocol: str = DEFAULT_PROTOCOL, order: str = ColorOrder.BGR,
                   progress: bool = True) -> np.ndarray:
     """Decode each file and preprocess it by ``protocol``: N x 224 x 224 x 3 uint8 in ``order``.
 

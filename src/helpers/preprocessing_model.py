@@ -19,10 +19,9 @@ import cv2
 import numpy as np
 import openvino as ov
 from openvino.preprocess import ColorFormat, PrePostProcessor, ResizeAlgorithm
+from helpers.progress import tqdm
 
-from helpers.images import check_color_order
-from tqdm.auto import tqdm
-
+from helpers.color_order import ColorOrder
 from helpers.model_card import CONVERTED_COLOR_ORDER, INPUT_HEIGHT, INPUT_LAYOUT, INPUT_WIDTH
 from helpers.preprocess import RESIZE_SIDE
 from helpers.runtime import compile_model, core
@@ -30,7 +29,7 @@ from helpers.runtime import compile_model, core
 # Open Model Zoo keeps the central 224 of 256 in both directions.
 OMZ_CROP_FRACTION = INPUT_HEIGHT / RESIZE_SIDE
 
-_COLOR_FORMATS = {"BGR": ColorFormat.BGR, "RGB": ColorFormat.RGB}
+_COLOR_FORMATS = {ColorOrder.BGR: ColorFormat.BGR, ColorOrder.RGB: ColorFormat.RGB}
 
 
 def with_preprocessing(ir: ov.Model | Path, image_order: str = "BGR") -> ov.Model:
@@ -39,7 +38,7 @@ def with_preprocessing(ir: ov.Model | Path, image_order: str = "BGR") -> ov.Mode
     Resize to 224x224 (bilinear, on uint8), conversion to float32 and colour order run inside
     the model.
     """
-    check_color_order(image_order)
+    image_order = ColorOrder.of(image_order)
     model = core().read_model(Path(ir)) if isinstance(ir, (str, Path)) else ir.clone()
     ppp = PrePostProcessor(model)
     tensor = ppp.input().tensor()

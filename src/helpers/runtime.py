@@ -10,6 +10,8 @@ from pathlib import Path
 
 import openvino as ov
 
+from helpers.errors import CompileError, ModelNotFoundError
+
 _core: ov.Core | None = None
 
 
@@ -31,12 +33,30 @@ def compile_model(model: ov.Model | Path | str, device: str = "CPU", precision: 
     """Compile an ``ov.Model`` or an IR path for ``device``.
 
     ``precision`` sets ``INFERENCE_PRECISION_HINT`` ("f32", "f16", "bf16"); None keeps the
-    device's default. Other properties go in ``config``.
+    device's default. Other properties go in ``config``. Raises CompileError (a RuntimeError)
+    naming the device, OpenVINO's reason and the devices there are, when OpenVINO refuses.
     """
     properties = dict(config or {})
     if precision is not None:
         properties["INFERENCE_PRECISION_HINT"] = precision
     if isinstance(model, (str, Path)):
+        if not Path(model).is_file():
+            raise ModelNotFoundError(
+                f"No IR at {model}. Make it with python -m helpers.prepare (or Lesson 01), or check the path."
+            )
         model = core().read_model(Path(model))
-    return core().compile_model(model, device, properties)
+    try:
+        return core().compile_model(model, device, properties)
+    except RuntimeError as error:
+        raise CompileError(
+            f"OpenVINO could not compile the model for {device}: {openvino_reason(error)}. "
+            f"Choose one of the devices here: {', '.join([*core().available_devices, 'AUTO'])}."
+        ) from error
+
+
+def openvino_reason(error: Exception) -> str:
+    """OpenVINO's message on one line, without its "Exception from <source file>:<line>:" lines."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    reason = " ".join(line for line in lines if line and not line.startswith("Exception from "))
+    return reason.rstrip(".") or type(error).__name__
 

@@ -10,13 +10,10 @@ from pathlib import Path
 
 from helpers import config
 from helpers.download import fetch, sha384_of
+from helpers.errors import WeightsFileError
 from helpers.model_card import OFFICIAL_WEIGHTS
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-
-
-class WeightsFileError(ValueError):
-    """A weights file is missing or is not a usable MobileNetV3-Small weights file."""
 
 
 @dataclass(frozen=True)
@@ -51,13 +48,16 @@ def check_weights_file(path: Path, source: str) -> WeightsInfo:
     empty, of the wrong kind, or not HDF5.
     """
     path = Path(path)
-    fix = f"Set {config.ENV_WEIGHTS} to a Keras .h5 weights file of MobileNetV3-Small, or unset it to download {OFFICIAL_WEIGHTS.name}."
+    fix = (f"Set {config.ENV_WEIGHTS} to a Keras .h5 weights file of MobileNetV3-Small, or unset it to "
+           f"download {OFFICIAL_WEIGHTS.name}.")
     if not path.exists():
         raise WeightsFileError(f"Weights file not found: {path} (from {source}). {fix}")
     if not path.is_file():
         raise WeightsFileError(f"Weights path is not a file: {path} (from {source}). {fix}")
     if path.suffix != ".h5":
-        raise WeightsFileError(f"Weights file {path} (from {source}) does not end in .h5; Keras reads only .h5 weights. {fix}")
+        raise WeightsFileError(
+            f"Weights file {path} (from {source}) does not end in .h5; Keras reads only .h5 weights. {fix}"
+        )
     with open(path, "rb") as stream:
         head = stream.read(len(HDF5_SIGNATURE))
     if head != HDF5_SIGNATURE:

@@ -15,7 +15,8 @@ from IPython.display import display
 
 from helpers.classify import Classifier, Prediction
 from helpers.demo_photos import DemoPhoto
-from helpers.images import ImageLoadError, load_image
+from helpers.errors import CompileError, ImageLoadError
+from helpers.images import load_image
 from helpers.runtime import core
 
 
@@ -34,8 +35,10 @@ def device_dropdown(default: str = "CPU") -> widgets.Dropdown:
 class ClassifyWidget:
     """Pick a device, a photo (or upload your own) and k; see the top-k classes of the converted model.
 
-    ``result`` holds the last answer: a list of Predictions, or the error message for a photo
-    that could not be used.
+    ``result`` holds the last answer: a list of Predictions, or the error message when there is
+    none. Every error (a photo that cannot be used, a device that cannot compile, an upload that
+    cannot be saved) shows in the widget's own message area: raised inside a control's callback,
+    Jupyter Lab would send it to its log console and leave a stale chart on screen.
     """
 
     def __init__(self, ir_xml: Path, photos: list[DemoPhoto], device: str = "CPU", k: int = 5):
@@ -83,23 +86,36 @@ class ClassifyWidget:
                 path.write_bytes(bytes(file["content"]))
                 self.photo.options = [*self.photo.options, (f"uploaded: {path.name}", str(path))]
                 self.photo.value = str(path)
+        except Exception as error:  # noqa: BLE001 - shown in the widget, see the class docstring
+            self._show_error("Cannot use this upload", error)
+            return
         finally:
             self._adding_upload = False
         self.refresh()
 
     def refresh(self) -> None:
-        """Classify the chosen photo and redraw."""
+        """Classify the chosen photo and redraw; any error is shown in the message area instead."""
         path = Path(self.photo.value)
         try:
             self.result = self.classifier().classify([path], k=self.top_k.value)[0]
+            chart = self._chart_png(path)
         except ImageLoadError as error:
-            self.result = str(error)
-            self.message.value = f"<b>Cannot classify this photo:</b> {html.escape(self.result)}"
-            self.chart.layout.display = "none"
+            self._show_error("Cannot classify this photo", error)
+            return
+        except CompileError as error:
+            self._show_error(f"Cannot run the model on {self.device.value}", error)
+            return
+        except Exception as error:  # noqa: BLE001 - shown in the widget, see the class docstring
+            self._show_error("Something went wrong", error, with_type=True)
             return
         self.message.value = ""
-        self.chart.value = self._chart_png(path)
+        self.chart.value = chart
         self.chart.layout.display = None
+
+    def _show_error(self, what: str, error: Exception, with_type: bool = False) -> None:
+        self.result = f"{type(error).__name__}: {error}" if with_type else str(error)
+        self.message.value = f"<b>{html.escape(what)}:</b> {html.escape(self.result)}"
+        self.chart.layout.display = "none"
 
     def _chart_png(self, path: Path) -> bytes:
         from helpers.plots import BACKEND_COLORS, plot_top_k

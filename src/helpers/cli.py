@@ -1,0 +1,56 @@
+"""What every ``python -m helpers.X`` command shares: its argument parser and its error handling.
+
+Exit status: 0 when the command did its work, 1 when it failed (a missing file, a download, a
+device that cannot compile: a ``TutorialError``, printed as ``error: <message>``), 2 for a mistake
+in the arguments, found by argparse before anything slow starts. Anything else is a bug in the
+helpers and keeps its traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from helpers.errors import TutorialError
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl+C
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse's parser with its error on one line: ``prog: error: what is wrong (see prog --help)``."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def whole_number(minimum: int = 1, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number from ``minimum`` to ``maximum`` (no upper bound if None)."""
+    bounds = f"of at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            raise argparse.ArgumentTypeError(f"must be a whole number {bounds}, not {text!r}")
+        return value
+
+    return parse
+
+
+positive_int = whole_number(1)  # counts: --limit, --batch, ...
+
+
+def run(command: Callable[[], int | None]) -> int:
+    """Run a command's work; print a TutorialError as one ``error:`` line and return the exit status."""
+    try:
+        return command() or 0
+    except TutorialError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,44 @@
+"""The package's own errors: one base class, one subclass per kind of problem.
+
+Every message names the thing that is wrong and how to fix it, in one line where it can, so that
+the command lines (``helpers.cli``) and the widgets can show it as it is. Each class also derives
+from the built-in exception a caller would have caught before (ValueError, RuntimeError), so
+``except ValueError`` around ``load_image`` keeps working.
+"""
+from __future__ import annotations
+
+
+class TutorialError(Exception):
+    """A problem the learner can fix (a setting, a file, a device); never a bug in the helpers."""
+
+
+class ConfigError(TutorialError, ValueError):
+    """An environment variable holds a value that cannot be used."""
+
+
+class DownloadError(TutorialError, RuntimeError):
+    """No URL gave the file; the message names each URL, what went wrong and the fix."""
+
+
+class WeightsFileError(TutorialError, ValueError):
+    """A weights file is missing or is not a usable MobileNetV3-Small weights file."""
+
+
+class ConversionError(TutorialError, RuntimeError):
+    """Converting the Keras model to OpenVINO IR, or saving the IR, failed."""
+
+
+class ModelNotFoundError(TutorialError, FileNotFoundError):
+    """An IR that another step makes (for example the INT8 one of Lesson 06) is not there yet."""
+
+
+class CompileError(TutorialError, RuntimeError):
+    """OpenVINO could not compile a model for a device."""
+
+
+class ImageLoadError(TutorialError, ValueError):
+    """An image cannot be used; the message names the file, what is wrong and what to do."""
+
+
+class DatasetError(TutorialError, ValueError):
+    """A folder does not hold labelled images in a layout these readers understand."""
