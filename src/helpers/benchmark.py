@@ -1,48 +1,62 @@
-"""Benchmarks a learner can trust: latency and throughput of the IR on any OpenVINO device, the
-knobs that change them, compile time with and without the model cache, the original model in
-TensorFlow, and a side-by-side check against OpenVINO's own ``benchmark_app``.
+"""Benchmarks a learner can trust: latency and throughput of an IR on any OpenVINO device, measured
+the way OpenVINO's ``benchmark_app`` measures them, and the knobs that change them.
 
-    python -m helpers.benchmark [--model PATH] [--device CPU] [--hint latency|throughput]
-                                [--batch N] [--time SECONDS] [--json FILE]
+    python -m helpers.benchmark [--model PATH] [--device CPU] [--hint latency|throughput|cumulative_throughput]
+                                [--batch N] [--time SECONDS] [--precision f32|bf16] [--input u8|f32]
+                                [--pairs N] [--no-benchmark-app] [--json FILE]
 
-Like benchmark_app, each request's input is set once, before timing (inference only), every
-request is warmed up first, and a run lasts a fixed time.
+What "the way benchmark_app measures" means here (its source: ``openvino/tools/benchmark/``):
+- the model is fed **u8 pixels** by default, as benchmark_app feeds every image input: it adds a
+  u8 -> f32 conversion in front of the IR with ``PrePostProcessor``. ``input_type="f32"`` feeds
+  the IR's own f32 input instead (benchmark_app's ``-ip f32``); Lesson 05 measures the difference;
+- each request's input is set once, before timing (``-inference_only``), and each request gets an
+  image of its own;
+- the latency hint runs one synchronous request at a time (``-api sync``); the throughput hints keep
+  the device's optimal number of requests busy with an ``AsyncInferQueue`` and no Python callback;
+- a run lasts a fixed time; throughput is iterations x batch / duration; latency is OpenVINO's own
+  ``InferRequest.latency`` of each request.
 """
 from __future__ import annotations
 
-import argparse
 import json
-import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import openvino as ov
 
-from helpers.inference import compile_batched
-from helpers.model_card import INPUT_SHAPE
+from helpers.errors import CompileError, TutorialError
 from helpers.runtime import core
 
 HINTS = {"latency": "LATENCY", "throughput": "THROUGHPUT", "cumulative_throughput": "CUMULATIVE_THROUGHPUT"}
+INPUT_TYPES = ("u8", "f32")
+DEFAULT_INPUT_TYPE = "u8"  # what benchmark_app feeds an image input unless told otherwise (-ip)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32)
+OV_TIMING = "InferRequest.latency"
+WALL_TIMING = "wall clock: numpy in, numpy out"
+
+
+class NotAnIRError(TutorialError, ValueError):
+    """A model path that is not an OpenVINO IR (.xml with its .bin beside it)."""
 
 
 @dataclass(frozen=True)
 class Result:
-    """One benchmark run. Latencies in ms (per request, i.e. per batch), throughput in images/s."""
+    """One benchmark run. Latencies in ms per request (that is, per batch); throughput in images/s."""
 
     label: str
     device: str
     hint: str
     batch: int
     streams: int
+    threads: int
     requests: int
-    inference_precision: str
+    inference_precision: str  # what the device computes in: f32, bf16, ...
+    input_type: str  # what the model is fed: u8 pixels or the IR's f32
     seconds: float
     iterations: int
     latency_median: float
@@ -51,64 +65,137 @@ class Result:
     latency_min: float
     latency_max: float
     throughput: float
+    timing: str = OV_TIMING  # which clock gives the latencies
+
+    @property
+    def latency_per_image(self) -> float:
+        """Median latency of a request divided by the images in it (ms)."""
+        return self.latency_median / self.batch
 
     def row(self) -> dict:
-        return {"run": self.label, "device": self.device, "hint": self.hint, "batch": self.batch,
-                "streams": self.streams, "requests": self.requests, "precision": self.inference_precision,
-                "median latency (ms)": round(self.latency_median, 2), "p90 (ms)": round(self.latency_p90, 2),
-                "p99 (ms)": round(self.latency_p99, 2), "throughput (img/s)": round(self.throughput, 1)}
+        """The run as one table row: every setting that changes the numbers, then the numbers."""
+        return {"run": self.label, "device": self.device, "hint": self.hint, "input": self.input_type,
+                "precision": self.inference_precision, "batch": self.batch, "streams": self.streams,
+                "threads": self.threads, "requests": self.requests,
+                "median latency (ms)": round(self.latency_median, 3),
+                "per image (ms)": round(self.latency_per_image, 3), "p90 (ms)": round(self.latency_p90, 3),
+                "throughput (img/s)": round(self.throughput, 1)}
 
 
-def compile_for_benchmark(xml: Path, device: str = "CPU", hint: str = "throughput", batch: int = 1,
-                          streams: int | None = None, precision: str | None = None,
-                          extra: dict | None = None) -> ov.CompiledModel:
-    """Compile the IR for a benchmark: performance hint, batch size (the IR reshaped), and
-    optionally the number of streams and the inference precision (None: the device's default)."""
+# --- reading and compiling ------------------------------------------------------------------------
+
+
+def read_ir(xml: Path | str) -> ov.Model:
+    """Read an OpenVINO IR; a missing file or a file that is not an IR raises with the fix."""
+    xml = Path(xml)
+    fix = ("give the .xml of an OpenVINO IR (its .bin beside it), for example "
+           "models/public/mobilenet-v3-small-1.0-224-tf/FP32/mobilenet-v3-small-1.0-224-tf.xml, "
+           "or leave --model out; python -m helpers.prepare converts the Keras weights to IR")
+    if not xml.is_file():
+        raise NotAnIRError(f"no file at {xml}: {fix}")
+    if xml.suffix.lower() != ".xml":
+        raise NotAnIRError(f"{xml.name} is not an OpenVINO IR (an IR is an .xml file with a .bin beside it): {fix}")
+    if not xml.with_suffix(".bin").is_file():
+        raise NotAnIRError(f"{xml.name} has no {xml.with_suffix('.bin').name} beside it: {fix}")
+    try:
+        return core().read_model(xml)
+    except RuntimeError as error:
+        reason = str(error).strip()[-300:]
+        raise NotAnIRError(f"{xml.name} cannot be read as an OpenVINO IR ({reason}): {fix}") from None
+
+
+def compile_for_benchmark(xml: Path | str | ov.Model, device: str = "CPU", hint: str = "throughput", batch: int = 1,
+                          streams: int | None = None, threads: int | None = None, precision: str | None = None,
+                          input_type: str = DEFAULT_INPUT_TYPE, extra: dict | None = None) -> ov.CompiledModel:
+    """Compile the IR as benchmark_app would: the IR reshaped to ``batch``, fed ``input_type``
+    ("u8": pixels, converted to f32 inside the model; "f32": the IR's own input), with the
+    performance hint and, when given, ``NUM_STREAMS``, ``INFERENCE_NUM_THREADS`` and the
+    inference precision (None: the device's default, bf16 on CPUs that have it).
+
+    A device that cannot compile raises ``CompileError`` naming the missing piece.
+    """
+    if hint not in HINTS:
+        raise ValueError(f"hint must be one of {sorted(HINTS)}, not {hint!r}")
+    if input_type not in INPUT_TYPES:
+        raise ValueError(f"input_type must be one of {INPUT_TYPES}, not {input_type!r}")
+    model = xml.clone() if isinstance(xml, ov.Model) else read_ir(xml)
+    if batch != 1:
+        shape = model.input().get_partial_shape()
+        shape[0] = batch
+        model.reshape({model.input().get_any_name(): shape})
+    if input_type == "u8":
+        ppp = ov.preprocess.PrePostProcessor(model)
+        ppp.input().tensor().set_element_type(ov.Type.u8)
+        model = ppp.build()
     config = {"PERFORMANCE_HINT": HINTS[hint], **(extra or {})}
     if streams is not None:
         config["NUM_STREAMS"] = str(streams)
-    return compile_batched(xml, batch, device, precision, config)
+    if threads is not None:
+        config["INFERENCE_NUM_THREADS"] = str(threads)
+    if precision is not None:
+        config["INFERENCE_PRECISION_HINT"] = precision
+    try:
+        return core().compile_model(model, device, config)
+    except RuntimeError as error:
+        from helpers.benchmark_devices import device_problem
+        raise CompileError(device_problem(device, error)) from None
 
 
-def random_images(batch: int, seed: int = 0) -> np.ndarray:
-    """A fixed batch x 224 x 224 x 3 float32 input with values in [0, 255] (speed does not
-    depend on the picture; a fixed seed keeps runs comparable)."""
-    return np.random.default_rng(seed).integers(0, 256, (batch, *INPUT_SHAPE[1:])).astype(np.float32)
+def random_inputs(compiled: ov.CompiledModel, count: int, seed: int = 0) -> list[np.ndarray]:
+    """``count`` different inputs for the compiled model, one per request: values 0..255 in the
+    model's input type and shape (N x 224 x 224 x 3), as benchmark_app's random filling gives.
+    Speed does not depend on the picture; distinct inputs keep caches as honest as real images."""
+    port = compiled.input()
+    dtype = np.uint8 if port.get_element_type() == ov.Type.u8 else np.float32
+    rng = np.random.default_rng(seed)
+    return [rng.integers(0, 256, tuple(port.get_shape())).astype(dtype) for _ in range(count)]
 
 
-def _random_input(compiled: ov.CompiledModel) -> ov.Tensor:
-    return ov.Tensor(random_images(compiled.input().get_shape()[0]))
+# --- the two measurement loops --------------------------------------------------------------------
 
 
-def _describe(compiled: ov.CompiledModel, device: str) -> tuple[int, str]:
-    def get(name, default):
+def describe(compiled: ov.CompiledModel) -> dict:
+    """Streams, threads, requests, inference precision and input type the compiled model uses.
+
+    A virtual device (AUTO) does not report streams, threads or precision itself; they are read
+    from the hardware device it runs on."""
+    def get(properties, name, default):
         try:
-            return compiled.get_property(name)
-        except RuntimeError:  # not every device reports every property
+            return properties(name)
+        except (RuntimeError, KeyError):  # not every device reports every property
             return default
-    streams = int(get("NUM_STREAMS", 0))
-    precision = get("INFERENCE_PRECISION_HINT", None)
-    return streams, precision.get_type_name() if hasattr(precision, "get_type_name") else str(precision or "default")
+    own = compiled.get_property
+    devices = get(own, "EXECUTION_DEVICES", [])
+    underneath = get(own, "DEVICE_PROPERTIES", {}).get(devices[0], {}) if len(devices) == 1 else {}
+    def setting(name, default):
+        value = get(own, name, None)
+        return value if value is not None else underneath.get(name, default)
+    precision = setting("INFERENCE_PRECISION_HINT", None)
+    return {"streams": int(setting("NUM_STREAMS", 0)), "threads": int(setting("INFERENCE_NUM_THREADS", 0)),
+            "requests": int(setting("OPTIMAL_NUMBER_OF_INFER_REQUESTS", 1)),
+            "precision": (precision.get_type_name() if hasattr(precision, "get_type_name")
+                          else str(precision or "default")),
+            "input_type": compiled.input().get_element_type().get_type_name()}
 
 
-def _result(label, compiled, device, hint, latencies_ms, iterations, seconds, requests) -> Result:
+def summarise(label: str, compiled: ov.CompiledModel, device: str, hint: str, latencies_ms, iterations: int,
+              seconds: float, requests: int, timing: str = OV_TIMING) -> Result:
+    """A Result from per-request latencies (ms) and the run's iterations and duration."""
     batch = compiled.input().get_shape()[0]
-    streams, precision = _describe(compiled, device)
-    lat = np.asarray(latencies_ms)
-    return Result(label, device, hint, batch, streams, requests, precision, seconds, iterations,
-                  float(np.median(lat)), float(np.percentile(lat, 90)), float(np.percentile(lat, 99)),
-                  float(lat.min()), float(lat.max()), iterations * batch / seconds)
+    setting = describe(compiled)
+    lat = np.asarray(latencies_ms, dtype=float)
+    return Result(label, device, hint, batch, setting["streams"], setting["threads"], requests, setting["precision"],
+                  setting["input_type"], seconds, iterations, float(np.median(lat)), float(np.percentile(lat, 90)),
+                  float(np.percentile(lat, 99)), float(lat.min()), float(lat.max()), iterations * batch / seconds,
+                  timing)
 
 
 def measure_latency(compiled: ov.CompiledModel, seconds: float = 10.0, device: str = "CPU", warmup: int = 10,
-                    label: str = "latency") -> Result:
-    """Synchronous requests one after the other for ``seconds``, after ``warmup`` untimed ones.
-
-    Each request's latency is OpenVINO's own measure (``InferRequest.latency``), without the
-    Python around it; throughput is iterations x batch over the whole run.
-    """
+                    label: str = "latency", hint: str = "latency") -> Result:
+    """benchmark_app's synchronous loop: one request, its input set once, ``warmup`` untimed
+    inferences, then ``request.infer()`` again and again for ``seconds``."""
     request = compiled.create_infer_request()
-    request.set_input_tensor(_random_input(compiled))
+    request.set_input_tensor(ov.Tensor(random_inputs(compiled, 1)[0]))
     for _ in range(warmup):
         request.infer()
     latencies = []
@@ -116,23 +203,22 @@ def measure_latency(compiled: ov.CompiledModel, seconds: float = 10.0, device: s
     while time.perf_counter() - start < seconds:
         request.infer()
         latencies.append(request.latency)
-    return _result(label, compiled, device, "latency", latencies, len(latencies), time.perf_counter() - start, 1)
+    return summarise(label, compiled, device, hint, latencies, len(latencies), time.perf_counter() - start, 1)
 
 
-def measure_throughput(compiled: ov.CompiledModel, seconds: float = 10.0, device: str = "CPU",
-                       requests: int = 0, label: str = "throughput", hint: str = "throughput") -> Result:
-    """Keep ``requests`` (0: the device's optimal number) requests busy for ``seconds``, after
-    running each one twice untimed; images per second over the run.
+def measure_throughput(compiled: ov.CompiledModel, seconds: float = 10.0, device: str = "CPU", requests: int = 0,
+                       label: str = "throughput", hint: str = "throughput") -> Result:
+    """benchmark_app's asynchronous loop: keep ``requests`` (0: the device's optimal number)
+    requests busy for ``seconds``, each with an input of its own set once, each run once untimed.
 
-    As benchmark_app does: no callback (a Python callback would hold Python's lock on OpenVINO's
-    threads); the loop waits for an idle request, reads its latency and starts it again, with
-    its input set once, before timing.
+    No callback (a Python callback would take Python's lock on OpenVINO's threads): the loop
+    waits for an idle request, reads its latency and starts it again; it stops on a whole
+    round of requests, then waits for the last ones.
     """
     queue = ov.AsyncInferQueue(compiled, requests)
-    tensor = _random_input(compiled)
-    for index in range(len(queue)):
-        queue[index].set_input_tensor(tensor)
-    for _ in range(2 * len(queue)):
+    for request, image in zip(queue, random_inputs(compiled, len(queue)), strict=True):
+        request.set_input_tensor(ov.Tensor(image))
+    for _ in range(len(queue)):
         queue.start_async()
     queue.wait_all()
 
@@ -148,91 +234,84 @@ def measure_throughput(compiled: ov.CompiledModel, seconds: float = 10.0, device
     queue.wait_all()
     duration = time.perf_counter() - start
     latencies += [queue[index].latency for index in in_flight]
-    return _result(label, compiled, device, hint, latencies, iterations, duration, len(queue))
+    return summarise(label, compiled, device, hint, latencies, iterations, duration, len(queue))
 
 
-def naive_loop(compiled: ov.CompiledModel, images: int = 200) -> float:
-    """Images per second of the loop people write first: call the compiled model on a numpy
-    array, one image after the other, timed around the loop with no warm-up."""
-    data = random_images(compiled.input().get_shape()[0])
-    start = time.perf_counter()
-    for _ in range(images):
-        compiled(data)
-    return images * data.shape[0] / (time.perf_counter() - start)
-
-
-def benchmark(xml: Path, device: str = "CPU", hint: str = "throughput", batch: int = 1, seconds: float = 10.0,
-              streams: int | None = None, precision: str | None = None, label: str | None = None) -> Result:
-    """One run as benchmark_app would do it with the same settings: the latency hint runs one
+def benchmark(xml: Path | str, device: str = "CPU", hint: str = "throughput", batch: int = 1, seconds: float = 10.0,
+              streams: int | None = None, threads: int | None = None, precision: str | None = None,
+              input_type: str = DEFAULT_INPUT_TYPE, label: str | None = None) -> Result:
+    """One run as benchmark_app does it with the same settings: the latency hint runs one
     synchronous request at a time, the throughput hints keep the optimal number of requests busy."""
-    compiled = compile_for_benchmark(xml, device, hint, batch, streams, precision)
+    compiled = compile_for_benchmark(xml, device, hint, batch, streams, threads, precision, input_type)
     label = label or f"{Path(xml).parent.name} {hint} b{batch}"
     if hint == "latency":
         return measure_latency(compiled, seconds, device, label=label)
     return measure_throughput(compiled, seconds, device, label=label, hint=hint)
 
 
-# --- benchmark_app --------------------------------------------------------------------------------
+def naive_loop(compiled: ov.CompiledModel, images: int = 200) -> float:
+    """Images per second of the loop people write first: call the compiled model on a numpy
+    array, one image after the other, timed around the loop with no warm-up."""
+    data = random_inputs(compiled, 1)[0]
+    start = time.perf_counter()
+    for _ in range(images):
+        compiled(data)
+    return images * data.shape[0] / (time.perf_counter() - start)
 
 
-@dataclass(frozen=True)
-class BenchmarkAppResult:
-    throughput: float  # images/s ("FPS")
-    latency_median: float  # ms
-    latency_min: float
-    latency_max: float
-    command: str
+# --- the same boundary for every framework ---------------------------------------------------------
 
 
-def benchmark_app_path() -> str:
-    """The benchmark_app that ships with the openvino package installed here."""
-    candidate = Path(sys.executable).with_name("benchmark_app")
-    found = str(candidate) if candidate.is_file() else shutil.which("benchmark_app")
-    if not found:
-        raise FileNotFoundError("benchmark_app not found: it ships with the openvino package; reinstall it")
-    return found
+def time_calls(call: Callable[[np.ndarray], np.ndarray], data: np.ndarray, seconds: float, warmup: int = 5
+               ) -> tuple[list[float], float]:
+    """Wall-clock time (ms) of each ``call(data)`` for ``seconds`` after ``warmup`` untimed calls,
+    and the run's duration (s). ``call`` takes a numpy batch and returns numpy: the boundary
+    includes moving data in and out of the framework."""
+    for _ in range(warmup):
+        call(data)
+    latencies = []
+    start = now = time.perf_counter()
+    while now - start < seconds:
+        call(data)
+        end = time.perf_counter()
+        latencies.append(1000 * (end - now))
+        now = end
+    return latencies, now - start
 
 
-def run_benchmark_app(xml: Path, device: str = "CPU", hint: str = "throughput", batch: int = 1,
-                      seconds: float = 10.0, streams: int | None = None, precision: str | None = None) -> BenchmarkAppResult:
-    """Run OpenVINO's benchmark_app with the same settings as ``benchmark`` and read its report."""
-    command = [benchmark_app_path(), "-m", str(xml), "-d", device, "-hint", hint, "-t", str(max(1, round(seconds)))]
-    if hint == "latency":
-        command += ["-api", "sync"]  # as helpers.benchmark measures latency: one synchronous request at a time
-    if batch != 1:
-        command += ["-b", str(batch)]
-    if streams is not None:
-        command += ["-nstreams", str(streams)]
-    if precision is not None:
-        command += ["-infer_precision", precision]
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
-    if finished.returncode != 0:
-        raise RuntimeError(f"benchmark_app failed (exit {finished.returncode}): "
-                           f"{(finished.stderr or finished.stdout).strip()[-1500:]}")
-    return parse_benchmark_app_report(finished.stdout, " ".join(command[1:]))
+def _wall_result(label, device, batch, threads, precision, input_type, latencies, duration) -> Result:
+    lat = np.asarray(latencies)
+    return Result(label, device, "-", batch, 1, threads, 1, precision, input_type, duration, len(lat),
+                  float(np.median(lat)), float(np.percentile(lat, 90)), float(np.percentile(lat, 99)),
+                  float(lat.min()), float(lat.max()), len(lat) * batch / duration, WALL_TIMING)
 
 
-def parse_benchmark_app_report(output: str, command: str = "") -> BenchmarkAppResult:
-    """Read throughput and latencies from benchmark_app's printed report."""
-    def number(name: str) -> float:
-        # benchmark_app prints latencies in ms, or in us when below a millisecond.
-        match = re.search(rf"{name}:\s+([\d.]+)\s*(ms|us|FPS)", output)
-        if not match:
-            raise RuntimeError(f"benchmark_app's report has no {name!r}; it printed:\n{output[-2000:]}")
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value
+def benchmark_tensorflow(keras_model, batch: int = 1, seconds: float = 10.0, warmup: int = 5) -> Result:
+    """The original model in TensorFlow: a compiled ``tf.function`` (graph mode) called on a numpy
+    N x 224 x 224 x 3 float32 batch (RGB, 0..255) and its output turned back into numpy, one call
+    after the other, timed by the wall clock around each call (the ``WALL_TIMING`` boundary)."""
+    import os
 
-    return BenchmarkAppResult(number("Throughput"), number("Median"), number("Min"), number("Max"), command)
+    import tensorflow as tf
+
+    predict = tf.function(lambda x: keras_model(x, training=False))
+    data = np.random.default_rng(0).integers(0, 256, (batch, 224, 224, 3)).astype(np.float32)
+    latencies, duration = time_calls(lambda x: predict(tf.constant(x)).numpy(), data, seconds, warmup)
+    threads = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()
+    return _wall_result(f"TensorFlow b{batch}", "CPU", batch, threads, "f32", "f32", latencies, duration)
 
 
-def side_by_side(ours: Result, theirs: BenchmarkAppResult) -> list[dict]:
-    """Median latency and throughput from both, and how far ours is from benchmark_app's (%)."""
-    rows = []
-    for metric, mine, app in (("median latency (ms)", ours.latency_median, theirs.latency_median),
-                              ("throughput (img/s)", ours.throughput, theirs.throughput)):
-        rows.append({"metric": metric, "helpers.benchmark": round(mine, 2), "benchmark_app": round(app, 2),
-                     "difference (%)": round(100 * (mine - app) / app, 1)})
-    return rows
+def benchmark_openvino_calls(xml: Path | str, device: str = "CPU", batch: int = 1, seconds: float = 10.0,
+                             precision: str | None = None, label: str | None = None, warmup: int = 5) -> Result:
+    """The IR at TensorFlow's boundary: one synchronous request (latency hint) called on a numpy
+    f32 batch, its output copied back to numpy, timed by the wall clock around each call."""
+    compiled = compile_for_benchmark(xml, device, "latency", batch, precision=precision, input_type="f32")
+    request = compiled.create_infer_request()
+    data = random_inputs(compiled, 1)[0]
+    latencies, duration = time_calls(lambda x: request.infer({0: x})[0], data, seconds, warmup)
+    setting = describe(compiled)
+    return _wall_result(label or f"OpenVINO b{batch}", device, batch, setting["threads"], setting["precision"],
+                        "f32", latencies, duration)
 
 
 # --- compile time -----------------------------------------------------------------------------------
@@ -270,83 +349,87 @@ def compile_times(xml: Path, device: str = "CPU", repeats: int = 3) -> CompileTi
     return CompileTimes(cold, float(np.median(firsts)), float(np.median(cached)))
 
 
-# --- the original model in TensorFlow ----------------------------------------------------------------
-
-
-def benchmark_tensorflow(keras_model, batch: int = 1, seconds: float = 10.0, warmup: int = 5) -> Result:
-    """The original model in TensorFlow, as a compiled ``tf.function`` (graph mode, not eager):
-    calls one after the other for ``seconds``."""
-    import tensorflow as tf
-
-    predict = tf.function(lambda x: keras_model(x, training=False))
-    data = tf.constant(random_images(batch))
-    for _ in range(warmup):
-        predict(data).numpy()
-    latencies = []
-    start = now = time.perf_counter()
-    while now - start < seconds:
-        predict(data).numpy()
-        end = time.perf_counter()
-        latencies.append(1000 * (end - now))
-        now = end
-    lat = np.asarray(latencies)
-    return Result(f"TensorFlow b{batch}", "CPU", "-", batch, 0, 1, "f32", now - start, len(lat),
-                  float(np.median(lat)), float(np.percentile(lat, 90)), float(np.percentile(lat, 99)),
-                  float(lat.min()), float(lat.max()), len(lat) * batch / (now - start))
-
-
 # --- command line -----------------------------------------------------------------------------------
 
 
+def default_ir() -> tuple[Path, str]:
+    """The FP32 IR to benchmark when ``--model`` is not given, and a line saying where it came from.
+
+    An IR already in the models folder is used as it is, offline (speed does not depend on the
+    weights): its provenance record names the weights it was made from. Only when it is missing
+    are the weights fetched (or taken from MOBILENET_WEIGHTS) and converted.
+    """
+    from helpers.convert import ir_path, ir_provenance
+
+    xml = ir_path("FP32")
+    if xml.is_file() and xml.with_suffix(".bin").is_file():
+        made_from = ir_provenance(xml)
+        weights = (f"made from {made_from.get('weights_file', '?')} "
+                   f"(sha384 {made_from.get('weights_sha384', '?')[:16]}...)"
+                   if made_from else "made elsewhere (it carries no provenance record)")
+        return xml, f"the IR already in the models folder, {weights}"
+    from helpers.prepare import prepare_models
+
+    prepared = prepare_models(with_keras=False)
+    return prepared.irs["FP32"].xml, f"converted now; {prepared.weights.describe().splitlines()[0]}"
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is below it (no machine paths in outputs)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
-    import pandas as pd
+    from helpers.cli import ArgumentParser, positive_int, run
 
-    from helpers.download import DownloadError
-    from helpers.weights import WeightsFileError
-
-    parser = argparse.ArgumentParser(prog="python -m helpers.benchmark", description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, help="an IR .xml (default: the FP32 IR, made if missing)")
-    parser.add_argument("--device", default="CPU")
+    parser = ArgumentParser(prog="python -m helpers.benchmark", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="an IR .xml, e.g. an FP16 or INT8 one (default: the FP32 IR)")
+    parser.add_argument("--device", default="CPU", help="CPU, GPU, NPU, AUTO, ... (default CPU)")
     parser.add_argument("--hint", choices=sorted(HINTS), default="throughput")
-    parser.add_argument("--batch", type=int, default=1)
-    parser.add_argument("--time", type=float, default=10.0, help="seconds per run (default 10)")
+    parser.add_argument("--batch", type=positive_int, default=1)
+    parser.add_argument("--time", type=positive_int, default=10, help="seconds per run, whole (default 10)")
     parser.add_argument("--precision", help="inference precision hint, e.g. f32 or bf16 (default: the device's)")
+    parser.add_argument("--input", choices=INPUT_TYPES, default=DEFAULT_INPUT_TYPE,
+                        help="feed u8 pixels (benchmark_app's default) or the IR's f32 input (benchmark_app -ip f32)")
+    parser.add_argument("--pairs", type=positive_int, default=1,
+                        help="alternate helper and benchmark_app this many times; print the median ratios")
     parser.add_argument("--no-benchmark-app", action="store_true", help="skip the run of benchmark_app")
     parser.add_argument("--json", type=Path, help="write the results to this file")
     args = parser.parse_args(argv)
-    if args.batch < 1 or args.time <= 0:
-        parser.error("--batch must be at least 1 and --time positive")
-    try:
-        xml = args.model
-        if xml is None:
-            from helpers.prepare import prepare_models
-            xml = prepare_models(with_keras=False).irs["FP32"].xml
-        elif not Path(xml).is_file():
-            raise FileNotFoundError(f"no IR at {xml}; give the path of an .xml, or leave --model out")
-        ours = benchmark(xml, args.device, args.hint, args.batch, args.time, precision=args.precision)
-    except (DownloadError, WeightsFileError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except RuntimeError as error:  # OpenVINO refused the device or a setting
-        print(f"error: OpenVINO could not run {args.device} with these settings ({str(error).strip()[-500:]}). "
-              f"Devices here: {', '.join(core().available_devices)}, AUTO.", file=sys.stderr)
-        return 1
-    print(f"{xml} on {args.device}: {args.hint} hint, batch {args.batch}, {ours.streams} stream(s), "
-          f"{ours.requests} request(s), {ours.inference_precision}, {ours.iterations} iterations in {ours.seconds:.1f} s")
-    print(pd.DataFrame([ours.row()]).set_index("run").to_string())
-    report = {"helpers.benchmark": asdict(ours)}
-    if not args.no_benchmark_app:
-        try:
-            theirs = run_benchmark_app(xml, args.device, args.hint, args.batch, args.time, precision=args.precision)
-        except (RuntimeError, subprocess.TimeoutExpired, FileNotFoundError) as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        print(f"\nbenchmark_app {theirs.command}")
-        print(pd.DataFrame(side_by_side(ours, theirs)).set_index("metric").to_string())
-        report["benchmark_app"] = asdict(theirs)
+    return run(lambda: _command(args))
+
+
+def _command(args) -> int:
+    import pandas as pd
+
+    from helpers import benchmark_compare as compare
+
+    if args.model is None:
+        xml, origin = default_ir()
+    else:
+        read_ir(args.model)  # a clear error for a file that is not an IR, before anything slow
+        xml, origin = args.model, "given with --model"
+    print(f"model: {_shown(xml)} ({origin})")
+    settings = dict(device=args.device, hint=args.hint, batch=args.batch, seconds=args.time,
+                    precision=args.precision, input_type=args.input)
+    if args.no_benchmark_app:
+        ours = benchmark(xml, label="helpers.benchmark", **settings)
+        print(pd.DataFrame([ours.row()]).set_index("run").to_string())
+        report = {"helpers.benchmark": [asdict(ours)]}
+    else:
+        pairs = compare.compare_with_benchmark_app(xml, pairs=args.pairs, **settings)
+        print(f"benchmark_app {pairs[0].app.command}")
+        print(pd.DataFrame(compare.pairs_table(pairs)).to_string(index=False))
+        print()
+        print(pd.DataFrame(compare.agreement(pairs)).to_string(index=False))
+        report = {"helpers.benchmark": [asdict(p.ours) for p in pairs],
+                  "benchmark_app": [asdict(p.app) for p in pairs], "agreement": compare.agreement(pairs)}
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
-        print(f"wrote {args.json}")
+        print(f"wrote {_shown(args.json)}")
     return 0
 
 
