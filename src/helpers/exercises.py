@@ -62,8 +62,8 @@ EXERCISES = {e.number: e for e in (
     Exercise("04.2", "How many images for a +-1 point interval?", "Counting top-1 and top-5"),
     Exercise("05.1", "Choose the performance hint for a goal", "A naive loop and a measured one"),
     Exercise("05.2", "Latency from throughput", "Threads and streams"),
-    Exercise("06.1", "A calibration split you can trust", "Calibration"),
-    Exercise("06.2", "Quantize with a given subset size", "Calibration"),
+    Exercise("06.1", "A calibration split you can trust", "Calibration images"),
+    Exercise("06.2", "Quantize with a given subset size", "Quantize"),
 )}
 
 

@@ -1,0 +1,384 @@
+"""INT8 post-training quantization of the FP32 IR with NNCF, as Lesson 06 teaches it, with bookkeeping.
+
+    python -m helpers.quantize [DATA_DIR] [--calibration N] [--seed S] [--plain] [--rebuild]
+
+What ``quantize_ir`` adds to the lesson's few lines of ``nncf.quantize``: a fixed, stated split of the labelled
+images into calibration and held-out images (``split_calibration``), images decoded once in threads (an unreadable
+calibration image is an error naming the file), the result saved atomically as
+``<models>/public/<model>/FP32-INT8/<model>.xml`` (``helpers.convert.ir_path("INT8")``), and provenance in the
+IR's rt_info: the sha256 of the FP32 IR it was made from, of the calibration images, and the settings. An INT8 IR
+made from the same FP32 IR, images and settings is reused; anything else is quantized again.
+
+The IR keeps the FP32 model's interface: 1x224x224x3 NHWC float32 **BGR** in [0, 255], output 1x1000 softmax.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import openvino as ov
+
+from helpers import cli, config
+from helpers.convert import RT_INFO_KEY, ir_path, save_ir
+from helpers.datasets import LabeledImage
+from helpers.errors import DatasetError, ModelNotFoundError, TutorialError
+from helpers.model_card import CONVERTED_COLOR_ORDER
+from helpers.preprocess import load_and_crop_one
+from helpers.runtime import core
+
+# Where the INT8 IR records how it was made (beside the FP32 IR's own RT_INFO_KEY, which it keeps).
+INT8_RT_INFO_KEY = f"{RT_INFO_KEY}_int8"
+# Raised whenever quantize_model changes, so that INT8 IR made by an older recipe is made again.
+QUANTIZATION_RECIPE = "1"
+# Fewer calibration images than this give ranges from too few samples to mean anything.
+MIN_CALIBRATION_IMAGES = 8
+
+
+class QuantizationError(TutorialError, RuntimeError):
+    """NNCF could not quantize the model, or the INT8 IR could not be saved."""
+
+
+@dataclass(frozen=True)
+class QuantizationSettings:
+    """What ``nncf.quantize`` is asked to do (every field is recorded in the INT8 IR).
+
+    - ``calibration_images``: how many images calibrate (NNCF's ``subset_size``);
+    - ``seed``: which images: the first ``calibration_images`` of a permutation of the dataset by this seed;
+    - ``preset``: ``"performance"`` (symmetric activations, NNCF's default) or ``"mixed"`` (asymmetric
+      activations, which suits activations that are mostly positive, such as hard-swish outputs);
+    - ``fast_bias_correction``: NNCF's quick bias correction (False runs the slower full one);
+    - ``activation_ranges``: ``"default"`` (NNCF's min/max statistics) or ``"histogram"`` (ranges that minimise
+      the quantization error of a histogram of each activation);
+    - ``ignored_types``: OpenVINO op types left in float (their outputs are not quantized).
+    """
+
+    calibration_images: int = 300
+    seed: int = 0
+    preset: str = "performance"
+    fast_bias_correction: bool = True
+    activation_ranges: str = "histogram"
+    ignored_types: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.preset not in ("performance", "mixed"):
+            raise ValueError(f"preset must be 'performance' or 'mixed', not {self.preset!r}")
+        if self.activation_ranges not in ("default", "histogram"):
+            raise ValueError(f"activation_ranges must be 'default' or 'histogram', not {self.activation_ranges!r}")
+        if self.calibration_images < MIN_CALIBRATION_IMAGES:
+            raise ValueError(f"calibration_images must be at least {MIN_CALIBRATION_IMAGES}, "
+                             f"not {self.calibration_images}")
+
+    def as_rt_info(self) -> dict[str, str]:
+        return {key: ",".join(value) if isinstance(value, tuple) else str(value) for key, value in asdict(self).items()}
+
+
+# nncf.quantize with its defaults: what a first try does.
+PLAIN = QuantizationSettings(activation_ranges="default")
+# What Lesson 06 measured to keep INT8 within a point of FP32 on held-out images (the default).
+RECOMMENDED = QuantizationSettings()
+
+
+def nncf_options(settings: QuantizationSettings) -> dict:
+    """The keyword arguments of ``nncf.quantize`` for ``settings`` (the dataset aside)."""
+    import nncf
+    from nncf.quantization.advanced_parameters import AdvancedQuantizationParameters
+    from nncf.quantization.range_estimator import RangeEstimatorParametersSet
+
+    options = {"preset": nncf.QuantizationPreset(settings.preset), "subset_size": settings.calibration_images,
+               "fast_bias_correction": settings.fast_bias_correction}
+    if settings.activation_ranges == "histogram":
+        options["advanced_parameters"] = AdvancedQuantizationParameters(
+            activations_range_estimator_params=RangeEstimatorParametersSet.HISTOGRAM)
+    if settings.ignored_types:
+        options["ignored_scope"] = nncf.IgnoredScope(types=list(settings.ignored_types))
+    return options
+
+
+# --- the images ------------------------------------------------------------------------------------------------
+
+
+def split_calibration(items: list[LabeledImage], calibration: int, seed: int = 0,
+                      evaluation: int | None = None) -> tuple[list[LabeledImage], list[LabeledImage]]:
+    """(calibration images, held-out images): a permutation of ``items`` by ``seed``, its first ``calibration``
+    images for calibration and the rest (at most ``evaluation`` of them, in permuted order) held out.
+
+    Raises DatasetError when there are not enough images to calibrate and keep at least one held out.
+    """
+    if calibration < MIN_CALIBRATION_IMAGES:
+        raise DatasetError(f"Quantization needs at least {MIN_CALIBRATION_IMAGES} calibration images, "
+                           f"not {calibration}; ask for more.")
+    if len(items) <= calibration:
+        raise DatasetError(
+            f"Only {len(items)} labelled images, too few for {calibration} calibration images and held-out images "
+            f"to measure accuracy on: ask for fewer calibration images, or point {config.ENV_DATA} at a larger "
+            "folder.")
+    order = np.random.default_rng(seed).permutation(len(items))
+    held_out = [items[i] for i in order[calibration:]]
+    return [items[i] for i in order[:calibration]], held_out[:evaluation] if evaluation else held_out
+
+
+def model_input(crop_bgr: np.ndarray) -> np.ndarray:
+    """A 224x224x3 uint8 BGR crop to the model's 1x224x224x3 float32 input (values in [0, 255])."""
+    return crop_bgr[None].astype(np.float32)
+
+
+def decode_calibration_images(items: list[LabeledImage]) -> np.ndarray:
+    """N x 224 x 224 x 3 uint8 BGR crops (Open Model Zoo's protocol), decoded on all cores.
+
+    An image that cannot be decoded is an error naming it: a calibration set silently smaller than asked
+    would change the ranges without saying so.
+    """
+    def decode(item):
+        return load_and_crop_one(item.path, order=CONVERTED_COLOR_ORDER)
+
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        return np.stack(list(pool.map(decode, items)))
+
+
+def images_sha256(items: list[LabeledImage]) -> str:
+    """sha256 over the calibration images' names and bytes, in order: the same images give the same hash."""
+    digest = hashlib.sha256()
+    for item in items:
+        digest.update(Path(item.path).name.encode() + b"\0")
+        digest.update(Path(item.path).read_bytes())
+    return digest.hexdigest()
+
+
+def ir_sha256(xml: Path) -> str:
+    """sha256 over an IR's .xml and .bin."""
+    digest = hashlib.sha256()
+    for path in (Path(xml), Path(xml).with_suffix(".bin")):
+        with path.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+# --- quantizing ------------------------------------------------------------------------------------------------
+
+
+def quantize_model(fp32_model: ov.Model, crops_bgr: np.ndarray, settings: QuantizationSettings = RECOMMENDED
+                   ) -> ov.Model:
+    """``nncf.quantize`` of the FP32 model, calibrated on N x 224 x 224 x 3 uint8 BGR crops."""
+    import nncf
+
+    if len(crops_bgr) < settings.calibration_images:
+        raise DatasetError(f"{len(crops_bgr)} calibration images given, {settings.calibration_images} asked for.")
+    dataset = nncf.Dataset(list(crops_bgr), model_input)
+    try:
+        return nncf.quantize(fp32_model, dataset, **nncf_options(settings))
+    except (RuntimeError, ValueError) as error:
+        raise QuantizationError(f"NNCF could not quantize the model: {str(error).strip()[-500:]}. Check that the "
+                                "pinned nncf and openvino of requirements.txt are installed.") from error
+
+
+@dataclass(frozen=True)
+class QuantizedIR:
+    xml: Path
+    reused: bool  # True when an INT8 IR made from the same FP32 IR, images and settings was already there
+    settings: QuantizationSettings
+    calibration: list[LabeledImage] = field(repr=False)
+    held_out: list[LabeledImage] = field(repr=False)
+
+    @property
+    def bin(self) -> Path:
+        return self.xml.with_suffix(".bin")
+
+
+def quantization_provenance(xml: Path) -> dict[str, str]:
+    """What ``quantize_ir`` recorded in an INT8 IR (empty for an IR made elsewhere)."""
+    model = core().read_model(Path(xml))
+    if not model.has_rt_info([INT8_RT_INFO_KEY]):
+        return {}
+    return {key: str(value) for key, value in model.get_rt_info([INT8_RT_INFO_KEY]).value.items()}
+
+
+def _provenance(fp32_xml: Path, calibration: list[LabeledImage], settings: QuantizationSettings) -> dict[str, str]:
+    import nncf
+
+    return {"fp32_ir_sha256": ir_sha256(fp32_xml), "calibration_sha256": images_sha256(calibration),
+            **settings.as_rt_info(), "nncf": nncf.__version__, "recipe": QUANTIZATION_RECIPE}
+
+
+def _reusable(xml: Path, wanted: dict[str, str]) -> bool:
+    if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
+        return False
+    try:
+        return quantization_provenance(xml) == wanted
+    except RuntimeError:  # an unreadable IR is made again
+        return False
+
+
+def quantize_ir(items: list[LabeledImage], settings: QuantizationSettings = RECOMMENDED, *,
+                fp32_xml: Path | None = None, int8_xml: Path | None = None, rebuild: bool = False) -> QuantizedIR:
+    """Quantize the FP32 IR to INT8, calibrated on the images ``split_calibration`` picks from ``items``.
+
+    ``fp32_xml`` defaults to ``ir_path("FP32")`` and ``int8_xml`` to ``ir_path("INT8")``. Reuses an INT8 IR
+    made from the same FP32 IR (sha256), calibration images (sha256) and settings unless ``rebuild``.
+    Raises ModelNotFoundError when the FP32 IR is missing and DatasetError when there are too few images.
+    """
+    fp32_xml = Path(fp32_xml) if fp32_xml else ir_path("FP32")
+    int8_xml = Path(int8_xml) if int8_xml else ir_path("INT8")
+    if not (fp32_xml.is_file() and fp32_xml.with_suffix(".bin").is_file()):
+        raise ModelNotFoundError(f"No FP32 IR at {fp32_xml} to quantize: make it first with Lesson 01 or "
+                                 "python -m helpers.prepare.")
+    calibration, held_out = split_calibration(items, settings.calibration_images, settings.seed)
+    wanted = _provenance(fp32_xml, calibration, settings)
+    if not rebuild and _reusable(int8_xml, wanted):
+        return QuantizedIR(int8_xml, True, settings, calibration, held_out)
+    model = quantize_model(core().read_model(fp32_xml), decode_calibration_images(calibration), settings)
+    for key, value in wanted.items():
+        model.set_rt_info(value, [INT8_RT_INFO_KEY, key])
+    try:
+        save_ir(model, int8_xml, "FP32-INT8")  # float parts stay float32, as in Open Model Zoo's FP32-INT8
+    except (OSError, RuntimeError) as error:
+        raise QuantizationError(f"Could not save the INT8 IR into {int8_xml.parent}: {error}. Free some disk space "
+                                f"or set {config.ENV_MODELS} to a writable folder.") from error
+    return QuantizedIR(int8_xml, False, settings, calibration, held_out)
+
+
+# --- looking inside ---------------------------------------------------------------------------------------------
+
+
+def quantized_op_counts(model: ov.Model | Path) -> dict[str, int]:
+    """How many ops of each type take a quantized (FakeQuantize) input, plus the FakeQuantize count itself."""
+    if isinstance(model, (str, Path)):
+        model = core().read_model(Path(model))
+    counts: Counter = Counter()
+    for op in model.get_ops():
+        if op.get_type_name() == "FakeQuantize":
+            counts["FakeQuantize"] += 1
+            for consumer in {target.get_node().get_friendly_name(): target.get_node()
+                             for target in op.output(0).get_target_inputs()}.values():
+                counts[consumer.get_type_name()] += 1
+    return dict(sorted(counts.items()))
+
+
+def int8_weights(model: ov.Model | Path) -> dict[str, np.ndarray]:
+    """Each quantized layer's weights as the INT8 IR stores them, dequantized back to float32.
+
+    Keys are the friendly names of the layers (Convolution, GroupConvolution, MatMul) whose weights are an
+    int8 constant followed by Convert (and Subtract) and Multiply by a scale; values have the layer's weight shape.
+    """
+    if isinstance(model, (str, Path)):
+        model = core().read_model(Path(model))
+    weights = {}
+    for op in model.get_ops():
+        if op.get_type_name() not in ("Convolution", "GroupConvolution", "MatMul"):
+            continue
+        source = op.input_value(1).get_node()
+        if source.get_type_name() == "Reshape":  # GroupConvolution's weights are reshaped to groups
+            source = source.input_value(0).get_node()
+        if source.get_type_name() != "Multiply":
+            continue
+        weights[op.get_friendly_name()] = _constant_folded(source).reshape(tuple(op.input_value(1).get_shape()))
+    return weights
+
+
+def _constant_folded(node) -> np.ndarray:
+    """The value of a subgraph of constants (Constant, Convert, Subtract, Multiply) ending at ``node``."""
+    kind = node.get_type_name()
+    if kind == "Constant":
+        return node.get_data().astype(np.float32)
+    values = [_constant_folded(source.get_node()) for source in node.input_values()]
+    if kind == "Convert":
+        return values[0]
+    if kind == "Subtract":
+        return values[0] - values[1]
+    if kind == "Multiply":
+        return values[0] * values[1]
+    raise ValueError(f"cannot fold a {kind} op of the weights")
+
+
+def float_weights(model: ov.Model | Path) -> dict[str, np.ndarray]:
+    """Each Convolution / GroupConvolution / MatMul layer's float32 weights in the FP32 IR, by friendly name."""
+    if isinstance(model, (str, Path)):
+        model = core().read_model(Path(model))
+    weights = {}
+    for op in model.get_ops():
+        if op.get_type_name() not in ("Convolution", "GroupConvolution", "MatMul"):
+            continue
+        source = op.input_value(1).get_node()
+        if source.get_type_name() == "Reshape":
+            source = source.input_value(0).get_node()
+        if source.get_type_name() == "Constant":
+            weights[op.get_friendly_name()] = source.get_data().astype(np.float32).reshape(
+                tuple(op.input_value(1).get_shape()))
+    return weights
+
+
+def cpu_int8_support(device: str = "CPU") -> dict[str, bool]:
+    """The CPU features that make INT8 fast, from /proc/cpuinfo (Linux; all False elsewhere) and OpenVINO:
+    VNNI (AVX512-VNNI or AVX-VNNI: int8 dot products), AMX-INT8 (int8 matrix tiles), and whether OpenVINO's
+    device lists INT8 among its OPTIMIZATION_CAPABILITIES."""
+    try:
+        flags = set(next((line.split(":", 1)[1].split() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                          if line.startswith("flags")), []))
+    except OSError:
+        flags = set()
+    capabilities = core().get_property(device, "OPTIMIZATION_CAPABILITIES")
+    return {"AVX512-VNNI": "avx512_vnni" in flags, "AVX-VNNI": "avx_vnni" in flags, "AMX-INT8": "amx_int8" in flags,
+            "OpenVINO INT8 capability": "INT8" in capabilities}
+
+
+# --- command line ----------------------------------------------------------------------------------------------
+
+
+def build_parser() -> cli.ArgumentParser:
+    parser = cli.ArgumentParser(prog="python -m helpers.quantize", description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path, nargs="?", metavar="DATA_DIR",
+                        help=f"labelled ImageNet images to calibrate on (default: {config.ENV_DATA})")
+    parser.add_argument("--annotation", type=Path, help="val.txt or the devkit, when not found beside the images")
+    parser.add_argument("--calibration", type=cli.whole_number(MIN_CALIBRATION_IMAGES), metavar="N",
+                        default=RECOMMENDED.calibration_images,
+                        help=f"calibration images (default {RECOMMENDED.calibration_images})")
+    parser.add_argument("--seed", type=cli.whole_number(0), default=RECOMMENDED.seed,
+                        help="which images calibrate (default 0)")
+    parser.add_argument("--plain", action="store_true",
+                        help="nncf.quantize's defaults instead of the settings Lesson 06 recommends")
+    parser.add_argument("--rebuild", action="store_true", help="quantize even when a matching INT8 IR is there")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return cli.run(lambda: _quantize(args))
+
+
+def _quantize(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from helpers.datasets import read_dataset
+    from helpers.prepare import prepare_models
+
+    folder = args.data_dir or config.data_dir()
+    items = read_dataset(folder, args.annotation)
+    settings = replace(PLAIN if args.plain else RECOMMENDED, calibration_images=args.calibration, seed=args.seed)
+    split_calibration(items, settings.calibration_images, settings.seed)  # too few images: fail before converting
+    fp32 = prepare_models(with_keras=False).irs["FP32"].xml
+    result = quantize_ir(items, settings, fp32_xml=fp32, rebuild=args.rebuild)
+    print(f"{'reused' if result.reused else 'wrote'} {_shown(result.xml)}: INT8 from {_shown(fp32)}, calibrated on "
+          f"{len(result.calibration)} images (seed {settings.seed}), {len(result.held_out)} held out")
+    print(f"settings: {settings.as_rt_info()}")
+    print(f"quantized ops: {quantized_op_counts(result.xml)}")
+    print(f"evaluate it: python -m helpers.evaluate DATA_DIR --precision INT8; "
+          f"benchmark it: python -m helpers.benchmark --model {_shown(result.xml)}")
+    return 0
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
