@@ -38,6 +38,7 @@ def test_uploads_join_the_picker_and_bad_ones_show_an_error(prepared_ir, monkeyp
     assert "cat" in " ".join(p.name for p in widget.result).lower()
     widget.add_upload([{"name": "notes.jpg", "content": memoryview(base64.b64encode(b"not an image"))}])
     assert isinstance(widget.result, str) and "notes.jpg" in widget.result
+    assert str(widget._uploads) not in widget.message.value, "the upload is named, not its temporary folder"
     assert "Cannot classify this photo" in widget.message.value and widget.chart.layout.display == "none"
     widget.photo.value = str(demo_photos()[0].path)
     assert widget.message.value == "" and widget.chart.layout.display is None

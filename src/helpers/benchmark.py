@@ -353,25 +353,15 @@ def compile_times(xml: Path, device: str = "CPU", repeats: int = 3) -> CompileTi
 
 
 def default_ir() -> tuple[Path, str]:
-    """The FP32 IR to benchmark when ``--model`` is not given, and a line saying where it came from.
+    """The FP32 IR to benchmark when ``--model`` is not given, and a line saying which weights it was made from.
 
-    An IR already in the models folder is used as it is, offline (speed does not depend on the
-    weights): its provenance record names the weights it was made from. Only when it is missing
-    are the weights fetched (or taken from MOBILENET_WEIGHTS) and converted.
+    Speed does not depend on the weights: an IR already in the models folder is used offline
+    (``helpers.prepare.ir_for_command``), and only a missing one is converted, downloading the weights if need be.
     """
-    from helpers.convert import ir_path, ir_provenance
+    from helpers.prepare import ir_for_command
 
-    xml = ir_path("FP32")
-    if xml.is_file() and xml.with_suffix(".bin").is_file():
-        made_from = ir_provenance(xml)
-        weights = (f"made from {made_from.get('weights_file', '?')} "
-                   f"(sha384 {made_from.get('weights_sha384', '?')[:16]}...)"
-                   if made_from else "made elsewhere (it carries no provenance record)")
-        return xml, f"the IR already in the models folder, {weights}"
-    from helpers.prepare import prepare_models
-
-    prepared = prepare_models(with_keras=False)
-    return prepared.irs["FP32"].xml, f"converted now; {prepared.weights.describe().splitlines()[0]}"
+    xml, weights = ir_for_command("FP32")
+    return xml, weights.describe()
 
 
 def _shown(path: Path) -> str:

@@ -138,19 +138,18 @@ def main(argv: list[str] | None = None) -> int:
 def _classify(args) -> int:
     """The command's steps, each failing with its own TutorialError: the weights, the model
     (converted when missing), compiling it for the device, then each image."""
-    from helpers.convert import existing_ir
     from helpers.images import ImageLoadError
-    from helpers.prepare import prepare_models
+    from helpers.prepare import ir_for_command, prepare_models
 
-    if args.model == "ir" and args.precision == "INT8":
-        existing_ir("INT8")  # fails at once, before preparing anything, when Lesson 06 has not run
-    models = prepare_models(with_keras=args.model == "keras")
     if args.model == "keras":
+        models = prepare_models(with_keras=True)
         classifier = Classifier.from_keras(models.keras_model)
+        weights_line = models.weights.describe().splitlines()[-1]  # the original model: the file in use
     else:
-        xml = models.irs[args.precision].xml if args.precision in models.irs else existing_ir(args.precision)
+        xml, weights = ir_for_command(args.precision)
+        weights_line = weights.describe()
         classifier = Classifier.from_ir(xml, args.device, precision=CLI_PRECISION_HINTS.get(args.device))
-    print(f"model: {classifier.name}; {models.weights.describe().splitlines()[-1]}")
+    print(f"model: {classifier.name}; {weights_line}")
     failed = 0
     for image in args.images:
         try:

@@ -16,10 +16,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from helpers.progress import tqdm
-
 from helpers.errors import DownloadError
 from helpers.model_card import RemoteFile
+from helpers.progress import tqdm
 
 CHUNK_BYTES = 1 << 16
 PARTIAL_SUFFIX = ".part"

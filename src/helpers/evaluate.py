@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import openvino as ov
-from helpers.progress import tqdm
 
 from helpers import cli
 from helpers.datasets import LabeledImage, evenly_spaced
@@ -33,6 +32,7 @@ from helpers.images import ImageLoadError
 from helpers.metrics import top_k_hits, wilson_interval
 from helpers.model_card import CONVERTED_COLOR_ORDER, INPUT_SHAPE, NUM_CLASSES, ORIGINAL_COLOR_ORDER
 from helpers.preprocess import DEFAULT_PROTOCOL, load_and_crop_one
+from helpers.progress import tqdm
 from helpers.runtime import compile_model
 
 THREADS = os.cpu_count() or 1
@@ -358,9 +358,8 @@ def main(argv: list[str] | None = None) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     """The command's steps, each failing with its own TutorialError: the images, the weights, the
     model (converted when missing), then compiling and evaluating."""
-    from helpers.convert import existing_ir
     from helpers.datasets import read_dataset
-    from helpers.prepare import prepare_models
+    from helpers.prepare import IRWeights, ir_for_command, prepare_models
 
     if args.json and not args.json.parent.is_dir():  # found now, not after the evaluation
         raise TutorialError(f"Cannot write --json {args.json}: there is no folder {args.json.parent}. "
@@ -368,22 +367,19 @@ def _evaluate(args: argparse.Namespace) -> int:
     items = read_dataset(args.data_dir, args.annotation)
     if args.limit:
         items = evenly_spaced(items, args.limit)
-    if args.model == "ir" and args.precision == "INT8":
-        existing_ir("INT8")  # fails at once, before preparing anything, when Lesson 06 has not run
-    models = prepare_models(with_keras=args.model == "keras")
     if args.model == "keras":
+        models = prepare_models(with_keras=True)
+        weights = IRWeights(file=models.weights.path.name, sha384=models.weights.sha384)
         evaluation = evaluate_keras(items, models.keras_model, protocol=args.protocol)
     else:
-        xml = models.irs[args.precision].xml if args.precision in models.irs else existing_ir(args.precision)
+        xml, weights = ir_for_command(args.precision)
         evaluation = evaluate_ir(items, xml, device=args.device, protocol=args.protocol,
                                  precision=None if args.inference_precision == "default" else "f32")
-    print(models.weights.describe().splitlines()[-1])
+    print(weights.describe())
     print(format_report(evaluation))
     if args.json:
         report = {**evaluation.summary(), "data_dir": str(args.data_dir), "failures": evaluation.failures,
-                  "weights": {"file": str(models.weights.path), "sha384": models.weights.sha384,
-                              "official": models.weights.is_official},
-                  "versions": versions()}
+                  "weights": weights.as_dict(), "versions": versions()}
         try:
             args.json.write_text(json.dumps(report, indent=2))
         except OSError as error:

@@ -59,7 +59,7 @@ def plot_sizes(sizes_mb: dict[str, float], title: str):
 def plot_images(images_rgb: list[np.ndarray], titles: list[str], suptitle: str):
     """Pictures side by side, each with its title."""
     fig, axes = plt.subplots(1, len(images_rgb), figsize=(3.2 * len(images_rgb), 3.4))
-    for ax, image, title in zip(np.atleast_1d(axes), images_rgb, titles):
+    for ax, image, title in zip(np.atleast_1d(axes), images_rgb, titles, strict=False):
         ax.imshow(image)
         ax.set_title(title, fontsize=10)
         ax.axis("off")
@@ -76,10 +76,10 @@ def plot_color_order_cost(rows, title: str):
     colors = {KERAS: BACKEND_COLORS["Keras (TensorFlow)"], OPENVINO: BACKEND_COLORS["OpenVINO FP32"]}
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
     labels = [f"{r.model}\nfed {r.fed}" for r in rows]
-    for ax, metric in zip(axes, ("top1", "top5")):
+    for ax, metric in zip(axes, ("top1", "top5"), strict=False):
         bars = ax.bar(labels, [getattr(r, metric) for r in rows], color=[colors[r.model] for r in rows],
                       hatch=None, edgecolor="black")
-        for bar, row in zip(bars, rows):
+        for bar, row in zip(bars, rows, strict=False):
             if not row.right_order:
                 bar.set_hatch("//")
                 bar.set_alpha(0.6)
@@ -97,7 +97,7 @@ def plot_gallery(images_rgb: list[np.ndarray], predictions: list[list[Prediction
     """Each picture with its top-k bars beside it, one row per picture."""
     fig, axes = plt.subplots(len(images_rgb), 2, figsize=(9, 2.3 * len(images_rgb)),
                              gridspec_kw={"width_ratios": [1, 1.8]}, squeeze=False)
-    for (ax_image, ax_bars), image, top, title in zip(axes, images_rgb, predictions, titles):
+    for (ax_image, ax_bars), image, top, title in zip(axes, images_rgb, predictions, titles, strict=False):
         ax_image.imshow(image)
         ax_image.set_title(title, fontsize=9)
         ax_image.axis("off")
@@ -158,20 +158,141 @@ def plot_latency_and_throughput(results: dict, title: str):
 
 
 def plot_batch_sizes(results: list, title: str):
-    """Throughput and latency per request against batch size (``helpers.benchmark.Result`` list)."""
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    """Throughput, and latency per request and per image, against batch size
+    (``helpers.benchmark.Result`` list, one per batch size)."""
+    fig, (ax, ax_lat) = plt.subplots(1, 2, figsize=(11, 3.6))
     batches = [r.batch for r in results]
-    ax.plot(batches, [r.throughput for r in results], "o-", color=BACKEND_COLORS["OpenVINO FP32 bf16"], label="throughput")
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(batches, [str(b) for b in batches])
-    ax.set_xlabel("batch size (images per request)")
+    ax.plot(batches, [r.throughput for r in results], "o-", color=BACKEND_COLORS["OpenVINO FP32"])
     ax.set_ylabel("throughput (images/s)")
     ax.set_ylim(bottom=0)
-    twin = ax.twinx()
-    twin.plot(batches, [r.latency_median for r in results], "s--", color="grey", label="latency per request")
-    twin.set_ylabel("median latency per request (ms)")
-    twin.set_ylim(bottom=0)
-    fig.legend(loc="lower right", bbox_to_anchor=(0.88, 0.2))
+    ax.set_title("throughput; higher is better", fontsize=10)
+    ax_lat.plot(batches, [r.latency_median for r in results], "s--", color="grey", label="per request (whole batch)")
+    ax_lat.plot(batches, [r.latency_per_image for r in results], "o-", color=BACKEND_COLORS["OpenVINO FP32"],
+                label="per image (request / batch)")
+    ax_lat.set_yscale("log")
+    ax_lat.set_ylabel("median latency (ms, log scale)")
+    ax_lat.set_title("latency; lower is better", fontsize=10)
+    ax_lat.legend(fontsize=8)
+    for axis in (ax, ax_lat):
+        axis.set_xscale("log", base=2)
+        axis.set_xticks(batches, [str(b) for b in batches])
+        axis.set_xlabel("batch size (images per request)")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_knob_sweep(results: list, knob: str, title: str):
+    """Median latency and throughput for each value of a knob (``knob``: a ``Result`` attribute
+    such as "threads" or "streams"), one point per ``helpers.benchmark.Result``."""
+    fig, (ax_lat, ax_tput) = plt.subplots(1, 2, figsize=(10, 3.2))
+    values = [getattr(r, knob) for r in results]
+    ax_lat.plot(values, [r.latency_median for r in results], "o-", color=BACKEND_COLORS["OpenVINO FP32"])
+    ax_lat.set_ylabel("median latency (ms)")
+    ax_lat.set_title("latency; lower is better", fontsize=10)
+    ax_tput.plot(values, [r.throughput for r in results], "o-", color=BACKEND_COLORS["OpenVINO FP32"])
+    ax_tput.set_ylabel("throughput (images/s)")
+    ax_tput.set_title("throughput; higher is better", fontsize=10)
+    for axis in (ax_lat, ax_tput):
+        axis.set_xticks(sorted(set(values)))
+        axis.set_xlabel(knob)
+        axis.set_ylim(bottom=0)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_classification_grid(state, columns: int = 8, title: str | None = None):
+    """One frame of the classification benchmark demo: the latest results as a grid of tiles,
+    a green border for a right top-1 class, red for a wrong one, and the running top-1 and
+    images/s in the title. ``state`` is a ``helpers.benchmark_demo.DemoState``."""
+    from helpers.benchmark_demo import TILE
+
+    border, rows = 4, max(1, -(-len(state.tiles) // columns))
+    side = TILE + 2 * border
+    canvas = np.full((rows * side, columns * side, 3), 255, np.uint8)
+    for position, (tile, right) in enumerate(state.tiles):
+        top, left = (position // columns) * side, (position % columns) * side
+        canvas[top:top + side, left:left + side] = (40, 160, 60) if right else (210, 40, 40)
+        canvas[top + border:top + border + TILE, left + border:left + border + TILE] = tile
+    fig, ax = plt.subplots(figsize=(1.1 * columns, 1.1 * rows + 0.6))
+    ax.imshow(canvas)
+    ax.axis("off")
+    ax.set_title(title or (f"{state.done} of {state.total} images · running top-1 {state.top1:.1f} % · "
+                           f"{state.images_per_second:.0f} images/s (decoding included) · green right, red wrong"),
+                 fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_paired_differences(comparisons: dict, title: str, xlabel: str = "difference in top-1 accuracy (points)"):
+    """Each paired comparison's difference B - A (in points) with its interval, one row per comparison.
+
+    ``comparisons`` maps a row label (for example "RGB - BGR") to a ``helpers.paired.PairedComparison``. A dashed
+    line marks 0: an interval that crosses it (drawn grey) is a difference not distinguishable on those images.
+    """
+    labels = list(comparisons)
+    fig, ax = plt.subplots(figsize=(7, 1.3 + 0.6 * len(labels)))
+    for row, label in enumerate(labels):
+        comparison = comparisons[label]
+        centre, low, high = (100 * v for v in (comparison.difference, comparison.ci_low, comparison.ci_high))
+        color = "black" if comparison.distinguishable else "grey"
+        ax.errorbar(centre, row, xerr=[[centre - low], [high - centre]], fmt="o", color=color, capsize=5)
+        ax.annotate(f"{centre:+.1f} ({low:+.1f} to {high:+.1f})", (centre, row), xytext=(0, 9),
+                    textcoords="offset points", ha="center", fontsize=9, color=color)
+    ax.axvline(0, color="grey", linestyle="--", linewidth=1)
+    left, right = ax.get_xlim()
+    ax.set_xlim(min(left, -1.0), max(right, 1.0))  # 0 always in view, so a reader can see which side it is on
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(len(labels) - 0.4, -0.6)
+    ax.set_xlabel(f"{xlabel}, with {next(iter(comparisons.values())).confidence:.0%} interval")
     ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+# --- Lesson 06: INT8 -----------------------------------------------------------------------------------------
+
+INT8_COLOR = "#d62728"  # OpenVINO INT8 in Lesson 06's plots
+
+
+def plot_weight_quantization(before: np.ndarray, after: np.ndarray, title: str):
+    """One weight tensor before (float32) and after INT8 quantization (dequantized back to float32).
+
+    Left: histograms of both (the INT8 values fall on at most 255 levels per output channel). Right: the
+    rounding error (after - before) against the float value, for the channel with the widest range.
+    """
+    before, after = np.asarray(before, np.float32), np.asarray(after, np.float32)
+    fig, (ax_hist, ax_error) = plt.subplots(1, 2, figsize=(11, 3.6))
+    bins = np.linspace(before.min(), before.max(), 200)
+    ax_hist.hist(before.ravel(), bins=bins, color=BACKEND_COLORS["OpenVINO FP32"], alpha=0.6, label="FP32")
+    ax_hist.hist(after.ravel(), bins=bins, color=INT8_COLOR, histtype="step", label="INT8")
+    ax_hist.set_xlabel("weight value")
+    ax_hist.set_ylabel("count")
+    ax_hist.set_yscale("log")
+    ax_hist.legend()
+    ax_hist.set_title("all values")
+    channel = int(np.ptp(before.reshape(before.shape[0], -1), axis=1).argmax())
+    b, a = before[channel].ravel(), after[channel].ravel()
+    ax_error.scatter(b, a - b, s=6, color=INT8_COLOR)
+    ax_error.axhline(0, color="grey", linewidth=1)
+    ax_error.set_xlabel(f"FP32 weight value (output channel {channel})")
+    ax_error.set_ylabel("INT8 - FP32")
+    ax_error.set_title("rounding error of one channel")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_changed_images(images_rgb: list[np.ndarray], titles: list[str], suptitle: str, columns: int = 4):
+    """A small grid of pictures, each titled with what changed (for example "FP32: tabby / INT8: tiger cat")."""
+    rows = max(1, -(-len(images_rgb) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 3.4 * rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, image, title in zip(axes.ravel()[:len(images_rgb)], images_rgb, titles, strict=True):
+        ax.imshow(image)
+        ax.set_title(title, fontsize=8)
+    fig.suptitle(suptitle)
     fig.tight_layout()
     return fig

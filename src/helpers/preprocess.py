@@ -14,11 +14,11 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from helpers.progress import tqdm
 
 from helpers.color_order import ColorOrder, convert_color_order
 from helpers.images import load_image
 from helpers.model_card import INPUT_HEIGHT, INPUT_WIDTH
+from helpers.progress import tqdm
 
 RESIZE_SIDE = 256  # both resize-then-crop protocols resize to 256 before cropping 224
 

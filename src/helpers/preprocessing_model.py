@@ -19,11 +19,11 @@ import cv2
 import numpy as np
 import openvino as ov
 from openvino.preprocess import ColorFormat, PrePostProcessor, ResizeAlgorithm
-from helpers.progress import tqdm
 
 from helpers.color_order import ColorOrder
 from helpers.model_card import CONVERTED_COLOR_ORDER, INPUT_HEIGHT, INPUT_LAYOUT, INPUT_WIDTH
 from helpers.preprocess import RESIZE_SIDE
+from helpers.progress import tqdm
 from helpers.runtime import compile_model, core
 
 # Open Model Zoo keeps the central 224 of 256 in both directions.

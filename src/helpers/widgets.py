@@ -113,7 +113,9 @@ class ClassifyWidget:
         self.chart.layout.display = None
 
     def _show_error(self, what: str, error: Exception, with_type: bool = False) -> None:
-        self.result = f"{type(error).__name__}: {error}" if with_type else str(error)
+        # Uploads live in a temporary folder: the learner knows the file by its name, not by that folder.
+        text = str(error).replace(f"{self._uploads}/", "")
+        self.result = f"{type(error).__name__}: {text}" if with_type else text
         self.message.value = f"<b>{html.escape(what)}:</b> {html.escape(self.result)}"
         self.chart.layout.display = "none"
 
