@@ -260,25 +260,27 @@ def quantized_op_counts(model: ov.Model | Path) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def int8_weights(model: ov.Model | Path) -> dict[str, np.ndarray]:
-    """Each quantized layer's weights as the INT8 IR stores them, dequantized back to float32.
-
-    Keys are the friendly names of the layers (Convolution, GroupConvolution, MatMul) whose weights are an
-    int8 constant followed by Convert (and Subtract) and Multiply by a scale; values have the layer's weight shape.
-    """
+def _weighted_layers(model: ov.Model | Path):
+    """(layer, the node its weights come from) for each Convolution, GroupConvolution and MatMul of ``model``."""
     if isinstance(model, (str, Path)):
         model = core().read_model(Path(model))
-    weights = {}
     for op in model.get_ops():
         if op.get_type_name() not in ("Convolution", "GroupConvolution", "MatMul"):
             continue
         source = op.input_value(1).get_node()
         if source.get_type_name() == "Reshape":  # GroupConvolution's weights are reshaped to groups
             source = source.input_value(0).get_node()
-        if source.get_type_name() != "Multiply":
-            continue
-        weights[op.get_friendly_name()] = _constant_folded(source).reshape(tuple(op.input_value(1).get_shape()))
-    return weights
+        yield op, source
+
+
+def int8_weights(model: ov.Model | Path) -> dict[str, np.ndarray]:
+    """Each quantized layer's weights as the INT8 IR stores them, dequantized back to float32.
+
+    Keys are the friendly names of the layers (Convolution, GroupConvolution, MatMul) whose weights are an
+    int8 constant followed by Convert (and Subtract) and Multiply by a scale; values have the layer's weight shape.
+    """
+    return {op.get_friendly_name(): _constant_folded(source).reshape(tuple(op.input_value(1).get_shape()))
+            for op, source in _weighted_layers(model) if source.get_type_name() == "Multiply"}
 
 
 def _constant_folded(node) -> np.ndarray:
@@ -298,19 +300,8 @@ def _constant_folded(node) -> np.ndarray:
 
 def float_weights(model: ov.Model | Path) -> dict[str, np.ndarray]:
     """Each Convolution / GroupConvolution / MatMul layer's float32 weights in the FP32 IR, by friendly name."""
-    if isinstance(model, (str, Path)):
-        model = core().read_model(Path(model))
-    weights = {}
-    for op in model.get_ops():
-        if op.get_type_name() not in ("Convolution", "GroupConvolution", "MatMul"):
-            continue
-        source = op.input_value(1).get_node()
-        if source.get_type_name() == "Reshape":
-            source = source.input_value(0).get_node()
-        if source.get_type_name() == "Constant":
-            weights[op.get_friendly_name()] = source.get_data().astype(np.float32).reshape(
-                tuple(op.input_value(1).get_shape()))
-    return weights
+    return {op.get_friendly_name(): source.get_data().astype(np.float32).reshape(tuple(op.input_value(1).get_shape()))
+            for op, source in _weighted_layers(model) if source.get_type_name() == "Constant"}
 
 
 def cpu_int8_support(device: str = "CPU") -> dict[str, bool]:
