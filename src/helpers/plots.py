@@ -68,31 +68,6 @@ def plot_images(images_rgb: list[np.ndarray], titles: list[str], suptitle: str):
     return fig
 
 
-def plot_color_order_cost(rows, title: str):
-    """Top-1 and top-5 (%) per model and colour order; wrong orders hatched. ``rows`` are
-    ``helpers.color_order_cost.OrderResult``."""
-    from helpers.color_order_cost import KERAS, OPENVINO
-
-    colors = {KERAS: BACKEND_COLORS["Keras (TensorFlow)"], OPENVINO: BACKEND_COLORS["OpenVINO FP32"]}
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
-    labels = [f"{r.model}\nfed {r.fed}" for r in rows]
-    for ax, metric in zip(axes, ("top1", "top5"), strict=False):
-        bars = ax.bar(labels, [getattr(r, metric) for r in rows], color=[colors[r.model] for r in rows],
-                      hatch=None, edgecolor="black")
-        for bar, row in zip(bars, rows, strict=False):
-            if not row.right_order:
-                bar.set_hatch("//")
-                bar.set_alpha(0.6)
-        ax.bar_label(bars, fmt="%.1f %%")
-        ax.set_title(f"{'top-1' if metric == 'top1' else 'top-5'} accuracy")
-        ax.set_ylabel("accuracy (%)")
-        ax.set_ylim(0, 105)
-        ax.tick_params(axis="x", labelsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
 def plot_gallery(images_rgb: list[np.ndarray], predictions: list[list[Prediction]], titles: list[str], suptitle: str):
     """Each picture with its top-k bars beside it, one row per picture."""
     fig, axes = plt.subplots(len(images_rgb), 2, figsize=(9, 2.3 * len(images_rgb)),
