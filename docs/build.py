@@ -58,7 +58,7 @@ def check_sources(notebooks: Path) -> list[Path]:
 
 def fingerprint(notebooks: Path) -> str:
     """A hash of everything the site is built from: lessons, glossary, site sources, helpers, pins, settings."""
-    files = [*lessons(notebooks), notebooks / "glossary.md", *sorted(DOCS.rglob("*.*")),
+    files = [*lessons(notebooks), notebooks / "glossary.md", PROJECT / "README.md", *sorted(DOCS.rglob("*.*")),
              *sorted((PROJECT / "src" / "helpers").rglob("*.py")), PROJECT / "requirements.txt"]
     digest = hashlib.sha256()
     for path in files:
@@ -89,6 +89,20 @@ def copy_sources(notebooks: Path, source: Path) -> None:
         if path.suffix.lower() in ASSET_SUFFIXES:
             shutil.copy2(path, source / path.name)
     shutil.copy2(DOCS / "index.md", source / "index.md")
+    (source / "instructors.md").write_text(instructors_page(PROJECT / "README.md"), encoding="utf-8")
+
+
+def instructors_page(readme: Path) -> str:
+    """The README's section for instructors (learning path with measured times, exercises, the classroom bundle,
+    room notes) as a page of the site: one text for both, its lesson links made relative to the site's pages."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- instructors:start -->", "<!-- instructors:end -->"
+    if start not in text or end not in text:
+        raise BuildError(f"{readme} has no section between {start} and {end}: the site's page for instructors "
+                         "is made from it. Put the markers back around the README's 'For instructors' section.")
+    section = text.split(start, 1)[1].split(end, 1)[0].strip()
+    section = section.replace("](notebooks/", "](").replace("## For instructors", "# For instructors", 1)
+    return section.replace("\n### ", "\n## ") + "\n"
 
 
 def build(notebooks: Path, out: Path) -> Path:

@@ -74,8 +74,10 @@ def lesson_summary(notebook: dict) -> str:
 
 
 def lesson_time(notebook: dict) -> str:
-    """The time a lesson states for itself (``**Time:** about 10 minutes (...)`` -> ``about 10 minutes``)."""
-    match = re.search(r"\*\*Time:\*\*\s*([^\n(*]+)", first_markdown(notebook))
+    """The time a lesson states for itself, up to the first full stop or bracket
+    (``**Time:** about 10 minutes to read and try. The notebook runs in ...`` -> ``about 10 minutes to read and
+    try``)."""
+    match = re.search(r"\*\*Time:\*\*\s*([^\n(*]+?)(?:\.\s|[\n(*]|$)", first_markdown(notebook))
     return match.group(1).strip().rstrip(".") if match else ""
 
 

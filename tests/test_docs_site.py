@@ -31,7 +31,7 @@ NOTEBOOKS = PROJECT / "notebooks"
 SITE = PROJECT / "build" / "docs"
 EXECUTED = SITE.parent / "jupyter_execute"  # where myst-nb leaves the executed lessons
 LESSONS = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-PAGES = ["index", *LESSONS, "glossary"]
+PAGES = ["index", *LESSONS, "glossary", "instructors"]
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -121,6 +121,16 @@ def write_lesson(folder: Path, name: str, *cells) -> None:
 
 def lesson_header(n: int) -> nbformat.NotebookNode:
     return nbformat.v4.new_markdown_cell(f"# Lesson {n:02d}: a test\n\n**Goal.** Test the build.\n\n**Time:** 1 minute")
+
+
+def test_the_instructors_page_is_the_readmes_section_and_needs_its_markers(tmp_path):
+    page = builder.instructors_page(builder.PROJECT / "README.md")
+    assert page.startswith("# For instructors\n") and "](notebooks/" not in page
+    assert "](01_get_and_convert_the_model.ipynb)" in page and "run, quick mode" in page
+    readme = tmp_path / "README.md"
+    readme.write_text("# A project\n\n## For instructors\n\nNo markers here.\n")
+    with pytest.raises(builder.BuildError, match="instructors:start"):
+        builder.instructors_page(readme)
 
 
 def test_build_stops_when_the_glossary_is_missing(tmp_path):
