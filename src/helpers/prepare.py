@@ -14,10 +14,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import cli, config
+from helpers import cli
 from helpers.convert import PreparedIR, convert_to_ir, existing_ir, ir_path, ir_provenance
 from helpers.model_card import OFFICIAL_WEIGHTS
-from helpers.weights import WeightsInfo, resolve_weights
+from helpers.weights import WeightsInfo, resolve_weights, weights_at_hand
 
 
 @dataclass
@@ -40,12 +40,6 @@ def prepare_models(*, with_keras: bool = True, rebuild: bool = False, progress: 
         keras_model = build_keras_model(weights)
     irs = convert_to_ir(weights, keras_model, rebuild=rebuild)
     return PreparedModels(weights, irs, keras_model)
-
-
-def weights_at_hand() -> bool:
-    """True when the weights can be had without a download: MOBILENET_WEIGHTS is set, or the official file
-    was downloaded before."""
-    return config.local_weights_path() is not None or (config.model_dir() / OFFICIAL_WEIGHTS.name).is_file()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -66,6 +66,17 @@ def check_weights_file(path: Path, source: str) -> WeightsInfo:
     return WeightsInfo(path=path, sha384=sha384_of(path), source=source)
 
 
+def downloaded_weights_path() -> Path:
+    """Where ``resolve_weights`` downloads the official file to, and finds it again: the model's folder."""
+    return config.model_dir() / OFFICIAL_WEIGHTS.name
+
+
+def weights_at_hand() -> bool:
+    """True when ``resolve_weights`` needs no download: MOBILENET_WEIGHTS is set, or the official file was
+    downloaded before."""
+    return config.local_weights_path() is not None or downloaded_weights_path().is_file()
+
+
 def resolve_weights(*, progress: bool = True, timeout: float = 30.0) -> WeightsInfo:
     """The weights to use: ``MOBILENET_WEIGHTS`` if set, else the official file, downloaded
     (mirror first, then the Keras original) into the model folder when not already there."""
@@ -73,7 +84,7 @@ def resolve_weights(*, progress: bool = True, timeout: float = 30.0) -> WeightsI
     if local is not None:
         return check_weights_file(local, source=config.ENV_WEIGHTS)
     path = fetch(
-        OFFICIAL_WEIGHTS, config.model_dir(), timeout=timeout, progress=progress,
+        OFFICIAL_WEIGHTS, downloaded_weights_path().parent, timeout=timeout, progress=progress,
         fix_hint=f"download {OFFICIAL_WEIGHTS.name} by other means and set {config.ENV_WEIGHTS} to its path",
     )
     return WeightsInfo(path=path, sha384=OFFICIAL_WEIGHTS.sha384, source="download")
