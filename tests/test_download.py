@@ -12,7 +12,7 @@ from tests.support import PAYLOAD, FaultyHandler
 
 
 def remote(*urls: str) -> RemoteFile:
-    return RemoteFile(name="weights.h5", size=len(PAYLOAD), sha384=hashlib.sha384(PAYLOAD).hexdigest(), urls=urls)
+    return RemoteFile(name="weights.h5", size=len(PAYLOAD), digest=hashlib.sha384(PAYLOAD).hexdigest(), urls=urls)
 
 
 def assert_no_file_left(folder):

@@ -73,7 +73,7 @@ def test_a_local_copy_is_official_only_when_its_bytes_are(monkeypatch, tmp_path,
 
 def test_the_configured_weights_say_which_they_are(weights):
     # Whichever file CI or a learner uses, describe() tells the truth about it.
-    official = hashlib.sha384(weights.path.read_bytes()).hexdigest() == OFFICIAL_WEIGHTS.sha384
+    official = hashlib.sha384(weights.path.read_bytes()).hexdigest() == OFFICIAL_WEIGHTS.digest
     assert ("NOT the official" in weights.describe()) is not official
 
 

@@ -3,8 +3,11 @@
 - ``MOBILENET_WEIGHTS``: a local weights file to use instead of downloading the official one.
 - ``TUTORIAL_MODELS``: where models go (default: ``models/`` at the project root), laid out
   as Open Model Zoo's downloader and converter leave them.
-- ``TUTORIAL_DATA``: a folder of labelled ImageNet images for Lessons 02 and 04 (and Lesson 03's
-  agreement check), in any layout ``helpers.datasets.read_dataset`` reads.
+- ``TUTORIAL_DATA``: a folder of labelled ImageNet images for the lessons that measure on them, in any
+  layout ``helpers.datasets.read_dataset`` reads; unset, they download the ImageNet sample (``helpers.sample``)
+  into ``data/imagenet-sample`` in the project.
+- ``TUTORIAL_MIRROR``: a room mirror's base URL (``http://``, ``https://`` or ``file://``), tried before the
+  public sources for every download (``python -m helpers.mirror`` writes one).
 - ``TUTORIAL_QUICK``: ``1`` for quick mode (smaller loops, every code path still runs).
 
 Relative paths are taken relative to the current directory (``./tutorial`` makes them absolute
@@ -23,6 +26,8 @@ ENV_WEIGHTS = "MOBILENET_WEIGHTS"
 ENV_MODELS = "TUTORIAL_MODELS"
 ENV_DATA = "TUTORIAL_DATA"
 ENV_QUICK = "TUTORIAL_QUICK"
+ENV_MIRROR = "TUTORIAL_MIRROR"
+MIRROR_SCHEMES = ("http://", "https://", "file://")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +82,27 @@ def data_dir(required: bool = True) -> Path | None:
     if not path.is_dir():
         raise ConfigError(f"{ENV_DATA}={path} is not a folder. Set it to a folder of images.")
     return path
+
+
+def sample_dir() -> Path:
+    """Where the ImageNet sample is downloaded to and found again: ``data/imagenet-sample`` in the project."""
+    return PROJECT_ROOT / "data" / "imagenet-sample"
+
+
+def mirror_url() -> str | None:
+    """The room mirror's base URL from ``TUTORIAL_MIRROR`` (no trailing slash), or None when it is not set.
+
+    Raises ConfigError when it is not an http://, https:// or file:// URL.
+    """
+    value = os.environ.get(ENV_MIRROR, "").strip()
+    if not value:
+        return None
+    if not value.lower().startswith(MIRROR_SCHEMES):
+        raise ConfigError(
+            f"{ENV_MIRROR}={value!r} is not a URL. Set it to the mirror's base URL, such as "
+            f"http://192.0.2.10:8000 or file:///media/usb/mirror, or unset it."
+        )
+    return value.rstrip("/")
 
 
 def quick_mode() -> bool:

@@ -17,7 +17,16 @@ class ConfigError(TutorialError, ValueError):
 
 
 class DownloadError(TutorialError, RuntimeError):
-    """No URL gave the file; the message names each URL, what went wrong and the fix."""
+    """No URL gave the file; the message names each URL, what went wrong and the fix. ``cannot_write`` is True when
+    the file could not be written (a full disk, a read-only folder): no other URL can help then."""
+
+    def __init__(self, message: str, *, cannot_write: bool = False):
+        super().__init__(message)
+        self.cannot_write = cannot_write
+
+
+class MirrorError(TutorialError, RuntimeError):
+    """A room mirror (``python -m helpers.mirror``) cannot be written."""
 
 
 class WeightsFileError(TutorialError, ValueError):

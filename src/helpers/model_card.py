@@ -43,12 +43,19 @@ COMPLEXITY_TOLERANCE = 0.01
 
 @dataclass(frozen=True)
 class RemoteFile:
-    """A file to download: its name, exact size in bytes, sha384, and the URLs to try in order."""
+    """A file to download: its name, exact size in bytes, hex digest (``algorithm``, a ``hashlib`` name), the
+    public URLs to try in order, and its path in a room mirror (``TUTORIAL_MIRROR``), tried before them."""
 
     name: str
     size: int
-    sha384: str
+    digest: str
     urls: tuple[str, ...]
+    algorithm: str = "sha384"
+    mirror_path: str = ""  # default: the name, at the mirror's top level
+
+    @property
+    def path_in_mirror(self) -> str:
+        return self.mirror_path or self.name
 
 
 WEIGHTS_MIRROR_URL = (
@@ -65,7 +72,7 @@ WEIGHTS_KERAS_MD5 = "8768d4c2e7dee89b9d02b2d03d65d862"
 OFFICIAL_WEIGHTS = RemoteFile(
     name="weights_mobilenet_v3_small_224_1.0_float.h5",
     size=10_734_624,
-    sha384=(
+    digest=(
         "d342c446ceecbcf76edf94f7a51bb94d26296fea8d91e0b28287143eff569118"
         "c98a950df3258f37a94c06f0adc4d31b"
     ),
@@ -96,3 +103,15 @@ def imagenet_classes() -> tuple[ImageNetClass, ...]:
 def class_names() -> list[str]:
     """Short class names (the first of each class's names), indexed like the model's output."""
     return [c.name.split(",")[0] for c in imagenet_classes()]
+
+
+# The labelled images the lessons measure on when TUTORIAL_DATA is not set: one image per class (1000), from a
+# public GitHub repository, pinned to one commit. The manifest (name, size, sha256 of each file) is
+# helpers/data/imagenet_sample.tsv; helpers.sample downloads and checks them.
+SAMPLE_REPOSITORY = "EliSchwartz/imagenet-sample-images"
+SAMPLE_COMMIT = "bc69043e2862758a1906c6a24a792bb28c6bb2ff"
+# One request for everything; an archive's bytes are not promised stable, so each file inside is checked.
+SAMPLE_ARCHIVE_URL = f"https://github.com/{SAMPLE_REPOSITORY}/archive/{SAMPLE_COMMIT}.zip"
+# Each file on its own (stable bytes): for what the archive did not give.
+SAMPLE_FILE_URL = f"https://raw.githubusercontent.com/{SAMPLE_REPOSITORY}/{SAMPLE_COMMIT}/{{name}}"
+SAMPLE_MIRROR_FOLDER = "imagenet-sample"  # the sample's folder in a room mirror (TUTORIAL_MIRROR)

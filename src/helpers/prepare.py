@@ -53,7 +53,7 @@ class IRWeights:
 
     @property
     def is_official(self) -> bool:
-        return self.sha384 == OFFICIAL_WEIGHTS.sha384
+        return self.sha384 == OFFICIAL_WEIGHTS.digest
 
     def describe(self) -> str:
         """One line for a learner."""

@@ -26,7 +26,7 @@ class WeightsInfo:
 
     @property
     def is_official(self) -> bool:
-        return self.sha384 == OFFICIAL_WEIGHTS.sha384
+        return self.sha384 == OFFICIAL_WEIGHTS.digest
 
     def describe(self) -> str:
         """Two or three lines for a learner: the file, its sha384, official or not."""
@@ -85,6 +85,7 @@ def resolve_weights(*, progress: bool = True, timeout: float = 30.0) -> WeightsI
         return check_weights_file(local, source=config.ENV_WEIGHTS)
     path = fetch(
         OFFICIAL_WEIGHTS, downloaded_weights_path().parent, timeout=timeout, progress=progress,
-        fix_hint=f"download {OFFICIAL_WEIGHTS.name} by other means and set {config.ENV_WEIGHTS} to its path",
+        fix_hint=f"set {config.ENV_MIRROR} to a room mirror, or download {OFFICIAL_WEIGHTS.name} by other means "
+                 f"and set {config.ENV_WEIGHTS} to its path",
     )
-    return WeightsInfo(path=path, sha384=OFFICIAL_WEIGHTS.sha384, source="download")
+    return WeightsInfo(path=path, sha384=OFFICIAL_WEIGHTS.digest, source="download")
