@@ -1,8 +1,5 @@
 """pytest set-up shared by the unit tests and nbval's notebook runs."""
-import json
-from pathlib import Path
 
-import pytest
 
 
 def pytest_collectstart(collector):
@@ -10,21 +7,3 @@ def pytest_collectstart(collector):
     # notebook outputs are compared without it.
     if str(getattr(collector, "path", "")).endswith(".ipynb"):
         collector.skip_compare += ("stderr",)
-
-
-def _needs_data(notebook: Path) -> bool:
-    """A lesson that measures on labelled images says so in its metadata (tutorial.needs_data)."""
-    metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
-    return bool(metadata.get("tutorial", {}).get("needs_data"))
-
-
-def pytest_collection_modifyitems(config, items):
-    from helpers import config as settings
-
-    if settings.data_dir(required=False) is not None:
-        return
-    skip = pytest.mark.skip(reason=f"needs {settings.ENV_DATA}: a folder of labelled ImageNet images (see the README)")
-    for item in items:
-        path = Path(str(item.path))
-        if path.suffix == ".ipynb" and _needs_data(path):
-            item.add_marker(skip)

@@ -25,15 +25,11 @@ PROJECT = DOCS.parent
 STAMP = "tutorial-build.json"
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 # Settings that change what the lessons print (README, "Settings").
-SETTINGS = ("MOBILENET_WEIGHTS", "TUTORIAL_MODELS", "TUTORIAL_DATA", "TUTORIAL_QUICK")
+SETTINGS = ("MOBILENET_WEIGHTS", "TUTORIAL_MODELS", "TUTORIAL_DATA", "TUTORIAL_MIRROR", "TUTORIAL_QUICK")
 
 
 class BuildError(RuntimeError):
     """The site cannot be built from these lessons or settings; the message says how to fix it."""
-
-
-class MissingDataError(BuildError):
-    """A lesson needs labelled images (TUTORIAL_DATA) and none are set."""
 
 
 def lessons(notebooks: Path) -> list[Path]:
@@ -48,11 +44,6 @@ def check_sources(notebooks: Path) -> list[Path]:
     if not (notebooks / "glossary.md").is_file():
         raise BuildError(f"{notebooks / 'glossary.md'} is missing: the site links every lesson to the glossary. "
                          "Add notebooks/glossary.md and build again.")
-    needs_data = [n.name[:2] for n in found
-                  if json.loads(n.read_text(encoding="utf-8"))["metadata"].get("tutorial", {}).get("needs_data")]
-    if needs_data and not os.environ.get("TUTORIAL_DATA", "").strip():
-        raise MissingDataError(f"Lesson(s) {', '.join(needs_data)} need labelled images: set TUTORIAL_DATA to a "
-                               "folder of ImageNet images (see the README, 'Settings') and build again.")
     return found
 
 

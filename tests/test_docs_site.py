@@ -52,8 +52,6 @@ def site() -> Path:
     if not builder.is_fresh(SITE, NOTEBOOKS):
         try:
             builder.build(NOTEBOOKS, SITE)
-        except builder.MissingDataError as error:
-            pytest.skip(str(error))
         except builder.BuildError as error:
             pytest.fail(str(error))
     return SITE

@@ -1,5 +1,5 @@
 """The lessons' own promises, read from the saved notebooks: each starts like a lesson, links its neighbours and the
-glossary, marks its checked cells with nbval's tags, says when it needs TUTORIAL_DATA, and saves clean outputs."""
+glossary, marks its checked cells with nbval's tags, needs no setting for its images, and saves clean outputs."""
 import json
 import re
 from pathlib import Path
@@ -78,11 +78,13 @@ def test_glossary_links_resolve():
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda n: n.name)
-def test_lessons_that_require_data_say_so(notebook):
+def test_no_lesson_needs_a_setting_for_its_images(notebook):
+    """Labelled images come from helpers.sample.labelled_images (TUTORIAL_DATA, else the downloaded sample)."""
     code = "\n".join("".join(c["source"]) for c in cells(notebook) if c["cell_type"] == "code")
-    requires_data = "config.data_dir()" in code  # data_dir(required=False) is optional use
-    metadata = notebook_json(notebook)["metadata"]
-    assert metadata.get("tutorial", {}).get("needs_data", False) == requires_data
+    assert "config.data_dir(" not in code and "read_dataset(config" not in code, (
+        f"{notebook.name} reads TUTORIAL_DATA itself: use helpers.sample.labelled_images, which downloads the sample")
+    assert not re.search(r"Needs:?\*?\*?:? *`?TUTORIAL_DATA", markdown(notebook)), (
+        f"{notebook.name} still says it needs TUTORIAL_DATA")
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda n: n.name)
