@@ -14,6 +14,7 @@ import pytest
 from helpers import config
 from helpers.images import demo_image_path, load_image
 from helpers.preprocess import resize_and_crop
+from tests.sample_server import SampleServer, running, serve_folder
 from tests.support import FaultyHandler
 
 
@@ -47,13 +48,82 @@ def demo_rgb_224():
 
 @pytest.fixture(scope="session")
 def sample_images():
-    """A fixed, evenly spread 100 of the labelled images in TUTORIAL_DATA (CI: the ImageNet sample)."""
-    from helpers.datasets import evenly_spaced, read_dataset
+    """A fixed, evenly spread 100 labelled images, as the lessons get them (TUTORIAL_DATA, CI: the ImageNet
+    sample; else the sample downloaded)."""
+    from helpers.sample import labelled_images
 
-    folder = config.data_dir(required=False)
-    if folder is None:
-        pytest.skip("TUTORIAL_DATA is not set: these tests measure accuracy on real labelled images")
-    return evenly_spaced(read_dataset(folder), 100)
+    return labelled_images(100, progress=False).items
+
+
+@pytest.fixture(scope="session")
+def verified_sample():
+    """A folder holding every file of the ImageNet sample, verified: TUTORIAL_DATA when it is the sample (CI),
+    else the sample downloaded once (online); skipped, saying why, when neither can be had."""
+    from helpers.errors import DownloadError
+    from helpers.sample import ensure_sample, manifest, unverified
+
+    data = config.data_dir(required=False)
+    if data is not None and not unverified(manifest(), data):
+        return data
+    try:
+        return ensure_sample(progress=False)
+    except DownloadError as error:
+        pytest.skip(f"needs the ImageNet sample's files to serve: {str(error).splitlines()[0]}")
+
+
+@pytest.fixture
+def sample_server(verified_sample, tmp_path, monkeypatch):
+    """Local stand-ins for the sample's archive and per-file URLs (tests.sample_server.SampleServer, no faults
+    until the test sets some), with the sample's folder in tmp_path/sample and no mirror or TUTORIAL_DATA."""
+    from helpers import sample
+
+    server = SampleServer(verified_sample)
+    with running(server):
+        monkeypatch.setattr(sample, "ARCHIVE_URL", f"{server.url}/archive.zip")
+        monkeypatch.setattr(sample, "FILE_URL", f"{server.url}/raw/{{name}}")
+        monkeypatch.setattr(config, "sample_dir", lambda: tmp_path / "sample")
+        monkeypatch.delenv(config.ENV_MIRROR, raising=False)
+        monkeypatch.delenv(config.ENV_DATA, raising=False)
+        yield server
+
+
+@pytest.fixture
+def offline_sample(tmp_path, monkeypatch, refused_url):
+    """No source of the sample answers (nothing listens at its URLs), no mirror, no TUTORIAL_DATA."""
+    from helpers import sample
+
+    base = refused_url.rsplit("/", 1)[0]
+    monkeypatch.setattr(sample, "ARCHIVE_URL", f"{base}/archive.zip")
+    monkeypatch.setattr(sample, "FILE_URL", f"{base}/raw/{{name}}")
+    monkeypatch.setattr(config, "sample_dir", lambda: tmp_path / "sample")
+    monkeypatch.delenv(config.ENV_MIRROR, raising=False)
+    monkeypatch.delenv(config.ENV_DATA, raising=False)
+    return base
+
+
+@pytest.fixture(scope="session")
+def mirror_folder(verified_sample, tmp_path_factory):
+    """A room mirror written by the command instructors run, ``python -m helpers.mirror DIR``."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("mirror") / "room mirror"
+    env = {**os.environ, config.ENV_DATA: str(verified_sample)}
+    env.pop(config.ENV_MIRROR, None)
+    done = subprocess.run([sys.executable, "-m", "helpers.mirror", str(folder)], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_mirror(mirror_folder):
+    """The mirror served by ``python -m http.server``, as the mirror command says: .url, .folder."""
+    from types import SimpleNamespace
+
+    with serve_folder(mirror_folder) as url:
+        yield SimpleNamespace(url=url, folder=mirror_folder)
 
 
 @pytest.fixture
@@ -94,7 +164,7 @@ def models_copy(tmp_path, monkeypatch, weights, prepared_ir):
 @pytest.fixture
 def clean_env(monkeypatch):
     """None of the tutorial's environment variables set (undone after the test)."""
-    for name in (config.ENV_WEIGHTS, config.ENV_MODELS, config.ENV_DATA, config.ENV_QUICK):
+    for name in (config.ENV_WEIGHTS, config.ENV_MODELS, config.ENV_DATA, config.ENV_QUICK, config.ENV_MIRROR):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 

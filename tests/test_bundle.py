@@ -25,8 +25,10 @@ import pytest
 
 from helpers import bundle, config
 from helpers.bundle import BundleError, build_bundle, format_size_table, platform_tags
-from helpers.datasets import read_dataset
+from helpers.datasets import evenly_spaced, read_dataset
+from helpers.errors import DownloadError
 from helpers.model_card import OFFICIAL_WEIGHTS, imagenet_classes
+from helpers.sample import manifest
 from helpers.weights import HDF5_SIGNATURE
 
 PROJECT = config.PROJECT_ROOT
@@ -248,11 +250,20 @@ def test_no_weights_says_how_to_get_them(tiny_world, monkeypatch):
     assert not tiny_world["out"].exists()
 
 
-def test_no_image_folder_needs_images_0_on_purpose(tiny_world, monkeypatch):
+def test_without_an_image_folder_the_sample_is_downloaded_through_the_mirror(tiny_world, monkeypatch, sample_mirror):
     monkeypatch.delenv(config.ENV_DATA)
-    with pytest.raises(BundleError, match="--images 0"):
-        build_tiny(tiny_world)
+    monkeypatch.setattr(config, "sample_dir", lambda: tiny_world["out"].parent / "sample")
+    monkeypatch.setenv(config.ENV_MIRROR, sample_mirror.url)
+    built = build_tiny(tiny_world, images=3, archive=False)
+    shipped = sorted(p.name for p in (tiny_world["out"] / "images").iterdir())
+    assert built.images == 3 and shipped == [f.name for f in evenly_spaced(list(manifest()), 3)]
     assert build_tiny(tiny_world, images=0, archive=False).images == 0
+
+
+def test_without_an_image_folder_or_a_source_the_error_names_the_remedies(tiny_world, offline_sample):
+    with pytest.raises(DownloadError) as error:
+        build_tiny(tiny_world, images=2)
+    assert config.ENV_DATA in str(error.value).splitlines()[0] and config.ENV_MIRROR in str(error.value)
 
 
 def test_command_line_rejects_a_negative_image_count(capsys):

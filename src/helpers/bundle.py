@@ -10,8 +10,9 @@ The folder (``build/bundle/``) and an uncompressed tar beside it (``build/bundle
 - ``weights/``: the weights file in use (``MOBILENET_WEIGHTS`` or the cached official download),
   with a note saying by its sha384 whether it is the official file;
 - ``labels/``: the 1000 class names in the model's output order;
-- ``images/``: labelled images from ``TUTORIAL_DATA`` (all, or ``--images N`` evenly spread), as
-  ``<synset>_<name>.JPEG`` files, a layout ``helpers.datasets`` reads;
+- ``images/``: labelled images (all, or ``--images N`` evenly spread) from ``TUTORIAL_DATA``, else the
+  ImageNet sample downloaded and checked as the lessons do (``helpers.sample``), as ``<synset>_<name>.JPEG``
+  files, a layout ``helpers.datasets`` reads;
 - ``notebooks/``: the lessons and the glossary as they are now, and a pristine copy for ``reset.sh``;
 - ``INSTRUCTIONS.md``, ``install.sh`` (a virtual environment from ``wheels/`` only, the Jupyter
   kernel, and an ``env.sh`` pointing the settings at the bundle's files), ``lab.sh``, ``reset.sh``,
@@ -114,24 +115,15 @@ def find_weights():
 
 
 def select_images(count: int | None) -> list:
-    """The labelled images to ship (``helpers.datasets.LabeledImage``): all of ``TUTORIAL_DATA`` when
-    ``count`` is None, else ``count`` of them evenly spread (0: none).
-
-    Raises BundleError when images are wanted and ``TUTORIAL_DATA`` is not set.
-    """
+    """The labelled images to ship (``helpers.datasets.LabeledImage``): all when ``count`` is None, else ``count``
+    evenly spread (0: none), from ``helpers.sample.labelled_images``: ``TUTORIAL_DATA`` when set, else the ImageNet
+    sample, through the same download and checks as the lessons (a room mirror first when ``TUTORIAL_MIRROR`` is
+    set). Raises DownloadError, saying the remedies, when they cannot be had."""
     if count == 0:
         return []
-    folder = config.data_dir(required=False)
-    if folder is None:
-        raise BundleError(
-            f"{config.ENV_DATA} is not set, so the bundle would have no images and Lessons 02, 04 and 06 could "
-            f"not run from it. Set {config.ENV_DATA} to a folder of labelled ImageNet images, or pass --images 0 "
-            "to build a bundle without images on purpose."
-        )
-    from helpers.datasets import evenly_spaced, read_dataset
+    from helpers.sample import labelled_images
 
-    items = read_dataset(folder)
-    return items if count is None else evenly_spaced(items, count)
+    return labelled_images(count).items
 
 
 def shipped_image_name(path: Path, label: int) -> str:
@@ -442,7 +434,8 @@ def instructions_text(manifest: dict, parts: list[PartSize], weights_note: str) 
         machine = (f"Linux x86_64 with glibc {glibc} or newer (`ldd --version` shows it) and CPython "
                    f"{manifest['python']}")
     images = (f"{manifest['images']} labelled ImageNet images, named `<synset>_<name>.JPEG`" if manifest["images"]
-              else "no images: Lessons 02, 04 and 06 need some (set `TUTORIAL_DATA` to a folder of them)")
+              else "no images: the lessons that measure on labelled images download the ImageNet sample on first "
+              "use, so the room needs internet or a mirror (`TUTORIAL_MIRROR`) for them")
     sizes = "\n".join(f"| `{p.name}` | {p.files} | {p.bytes / MB:.1f} |" for p in parts)
     return f"""# MobileNetV3 tutorial: offline classroom bundle
 
@@ -613,7 +606,8 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: this machine's)")
     parser.add_argument("--python-version", help="wheels for this Python, e.g. 3.11 (default: this one's)")
     parser.add_argument("--images", type=_count, default=None,
-                        help="ship N images of TUTORIAL_DATA, evenly spread (default: all; 0: none)")
+                        help="ship N labelled images (TUTORIAL_DATA's, else the ImageNet sample's, downloaded), "
+                        "evenly spread (default: all; 0: none)")
     parser.add_argument("--solutions", action="store_true", help="also ship solutions/ (for instructors)")
     parser.add_argument("--no-archive", action="store_true", help="only the folder, no OUT.tar")
     args = parser.parse_args(argv)

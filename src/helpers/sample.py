@@ -18,8 +18,10 @@ measures on, and says so when they are not the verified sample.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+import time
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +32,15 @@ from pathlib import Path, PurePosixPath
 
 from helpers import config
 from helpers.datasets import LabeledImage, evenly_spaced, read_dataset, synset_to_index
-from helpers.download import CannotWrite, UrlFailed, fetch, file_digest, partial_file, stream_to
+from helpers.download import (
+    PARTIAL_SUFFIX,
+    CannotWrite,
+    UrlFailed,
+    fetch,
+    file_digest,
+    partial_file,
+    stream_to,
+)
 from helpers.errors import DownloadError
 from helpers.model_card import (
     SAMPLE_ARCHIVE_URL,
@@ -45,6 +55,8 @@ MANIFEST = "data/imagenet_sample.tsv"
 # Below this many missing files, a request per file costs less than the whole 110 MB archive.
 ARCHIVE_MIN_FILES = 100
 PARALLEL_DOWNLOADS = 4  # "a few at a time": polite to the server, enough to hide each request's latency
+# A .part file untouched this long was left by a killed run; a live download writes to its own more often.
+STALE_PART_SECONDS = 15 * 60
 
 
 # The public sources, read when used (tests point them at a local server).
@@ -91,6 +103,7 @@ def ensure_sample(files: list[RemoteFile] | None = None, folder: Path | None = N
     """
     folder = config.sample_dir() if folder is None else Path(folder)
     wanted = list(manifest() if files is None else files)
+    _remove_stale_parts(folder)
     missing = unverified(wanted, folder)
     if not missing:
         return folder
@@ -112,6 +125,15 @@ def ensure_sample(files: list[RemoteFile] | None = None, folder: Path | None = N
             f"are kept in {folder}.\n{first_error}"
         )
     return folder
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    """Remove the ``.part`` files a killed run left (untouched for ``STALE_PART_SECONDS``), never a live one."""
+    now = time.time()
+    for partial in folder.glob(f"*{PARTIAL_SUFFIX}") if folder.is_dir() else ():
+        with contextlib.suppress(OSError):  # another process may remove it first, or the folder is read-only
+            if now - partial.stat().st_mtime > STALE_PART_SECONDS:
+                partial.unlink()
 
 
 class _LockedBar:
