@@ -127,6 +127,7 @@ def weights_line() -> str:
 
 def provenance_rows() -> list[tuple[str, str]]:
     from helpers import config
+    from helpers.model_card import SAMPLE_COMMIT, SAMPLE_REPOSITORY
 
     quick = config.quick_mode()
     data = config.data_dir(required=False)
@@ -143,7 +144,8 @@ def provenance_rows() -> list[tuple[str, str]]:
                     f"{platform.system()} {platform.machine()}"),
         ("mode", "quick (TUTORIAL_QUICK=1: smaller loops, every code path runs)" if quick
                  else "full (as the lessons are meant to be run)"),
-        ("images", f"TUTORIAL_DATA folder {data.name}" if data else "TUTORIAL_DATA not set"),
+        ("images", f"TUTORIAL_DATA folder {data.name}" if data else
+                   f"the ImageNet sample ({SAMPLE_REPOSITORY} at {SAMPLE_COMMIT[:7]}), downloaded and checked"),
         ("versions", ", ".join(versions)),
         ("built", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
     ]
