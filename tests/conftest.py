@@ -14,7 +14,7 @@ import pytest
 from helpers import config
 from helpers.images import demo_image_path, load_image
 from helpers.preprocess import resize_and_crop
-from tests.sample_server import SampleServer, running, serve_folder
+from tests.sample_server import SampleServer, http_server_command, running
 from tests.support import FaultyHandler
 
 
@@ -122,7 +122,7 @@ def sample_mirror(mirror_folder):
     """The mirror served by ``python -m http.server``, as the mirror command says: .url, .folder."""
     from types import SimpleNamespace
 
-    with serve_folder(mirror_folder) as url:
+    with http_server_command(mirror_folder) as url:
         yield SimpleNamespace(url=url, folder=mirror_folder)
 
 

@@ -3,7 +3,7 @@
 ``SampleServer`` serves, on 127.0.0.1, the archive of the sample's commit (``/archive.zip``: a zip of the files
 the test names, under the folder name GitHub gives it) and each file (``/raw/<name>``), from a folder holding
 verified copies. A test sets its faults before downloading and reads ``requests`` afterwards.
-``serve_folder`` runs the command that ``python -m helpers.mirror`` prints (``python -m http.server``).
+``http_server_command`` runs the command that ``python -m helpers.mirror`` prints (``python -m http.server``).
 """
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ def running(server: SampleServer):
 
 
 @contextlib.contextmanager
-def serve_folder(folder: Path):
+def http_server_command(folder: Path):
     """``python -m http.server --directory FOLDER`` on a free loopback port, as a room's instructor runs it; yields
     its URL and stops it afterwards."""
     process = subprocess.Popen(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
 import subprocess
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_support import screenshot_path
+from tests.lab_support import PROMPTS, all_ran, assert_no_cell_failed, choose_from_menu, wait_until
 
 pytest_plugins = ["tests.browser_support"]
 
@@ -37,8 +37,7 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"checkForUpdates": False,
                                                                        "fetchNews": "false"},
 }
-PROMPTS = """() => [...document.querySelectorAll(
-    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim())"""
+
 
 
 class LabServer:
@@ -144,36 +143,6 @@ def open_and_run_all(browser, lab: LabServer, lesson: Path):
     wait_until(lambda: page.locator(".jp-mod-current.jp-mod-dirty").count() == 0, 60, "the notebook to be saved")
     page.screenshot(path=screenshot_path("lab", lesson.stem))
     return page, json.loads(saved.read_text(encoding="utf-8"))
-
-
-def choose_from_menu(page, menu: str, item: str) -> None:
-    """Click ``menu`` in Lab's menu bar, then its entry labelled ``item``."""
-    page.get_by_role("menuitem", name=menu, exact=True).click()
-    label = page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(f"^{re.escape(item)}$"))
-    page.locator(".lm-Menu-item", has=label).click()
-
-
-def all_ran(page) -> bool:
-    prompts = page.evaluate(PROMPTS)
-    return bool(prompts) and all(p.startswith("[") and p[1:-2].isdigit() for p in prompts)
-
-
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(1)
-
-
-def assert_no_cell_failed(page, notebook: dict, name: str) -> None:
-    errors = [f"cell {i}: {o.get('ename')}: {o.get('evalue')}" for i, cell in enumerate(notebook["cells"])
-              for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors, f"{name} shows errors in Jupyter Lab:\n" + "\n".join(errors)
-    not_run = [i for i, cell in enumerate(notebook["cells"])
-               if cell["cell_type"] == "code" and cell["source"] and cell.get("execution_count") is None]
-    assert not not_run, f"{name}: cells {not_run} did not run"
-    assert all_ran(page), f"{name}: some cells show no execution count in Lab: {page.evaluate(PROMPTS)}"
 
 
 def test_lesson_01_runs_in_lab_and_shows_the_card_check(browser, lab):

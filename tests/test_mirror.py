@@ -12,7 +12,7 @@ from helpers.download import fetch
 from helpers.errors import DownloadError
 from helpers.model_card import OFFICIAL_WEIGHTS, SAMPLE_MIRROR_FOLDER
 from helpers.sample import ensure_sample, manifest, unverified
-from tests.sample_server import serve_folder
+from tests.sample_server import http_server_command
 
 
 def test_the_mirror_holds_the_verified_sample_and_never_a_stand_in_as_official(mirror_folder):
@@ -49,7 +49,7 @@ def test_an_altered_image_in_a_mirror_is_refused_and_the_public_source_is_tried(
     damaged = room / SAMPLE_MIRROR_FOLDER / wanted[1].name
     data = damaged.read_bytes()
     damaged.write_bytes(data[:-64] + bytes(64))
-    with serve_folder(room) as url:
+    with http_server_command(room) as url:
         monkeypatch.setenv(config.ENV_MIRROR, url)
         folder = ensure_sample(wanted, progress=False)
     assert unverified(wanted, folder) == []
@@ -60,7 +60,7 @@ def test_a_mirror_offering_wrong_weights_under_the_official_name_is_refused(tmp_
     room = tmp_path / "room"
     room.mkdir()
     (room / OFFICIAL_WEIGHTS.name).write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(OFFICIAL_WEIGHTS.size - 8))
-    with serve_folder(room) as url:
+    with http_server_command(room) as url:
         monkeypatch.setenv(config.ENV_MIRROR, url)
         offline = type(OFFICIAL_WEIGHTS)(name=OFFICIAL_WEIGHTS.name, size=OFFICIAL_WEIGHTS.size,
                                          digest=OFFICIAL_WEIGHTS.digest, urls=(refused_url,))

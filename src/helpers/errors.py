@@ -25,6 +25,10 @@ class DownloadError(TutorialError, RuntimeError):
         self.cannot_write = cannot_write
 
 
+class HubError(TutorialError, RuntimeError):
+    """A workshop hub (``python -m helpers.hub``) cannot be prepared or started."""
+
+
 class MirrorError(TutorialError, RuntimeError):
     """A room mirror (``python -m helpers.mirror``) cannot be written."""
 

@@ -71,7 +71,7 @@ def write_mirror(folder: Path, *, with_sample: bool = True, progress: bool = Tru
     weights = official_weights_at_hand()
     note = ""
     if weights is not None:
-        _copy_verified(weights, folder / OFFICIAL_WEIGHTS.name, OFFICIAL_WEIGHTS)
+        copy_verified(weights, folder / OFFICIAL_WEIGHTS.name, OFFICIAL_WEIGHTS)
     else:
         local = config.local_weights_path()
         note = (f"{config.ENV_WEIGHTS} names a file that is not the official one" if local is not None
@@ -79,15 +79,15 @@ def write_mirror(folder: Path, *, with_sample: bool = True, progress: bool = Tru
     count = 0
     if with_sample:
         sample_folder = folder / SAMPLE_MIRROR_FOLDER
-        source = _verified_sample_source(progress)
+        source = verified_sample_source(progress)
         for remote in unverified(manifest(), sample_folder):
             sample_folder.mkdir(exist_ok=True)
-            _copy_verified(source / remote.name, sample_folder / remote.name, remote)
+            copy_verified(source / remote.name, sample_folder / remote.name, remote)
         count = len(manifest()) - len(unverified(manifest(), sample_folder))
     return MirrorReport(folder=folder, weights=weights is not None, weights_note=note, sample_files=count)
 
 
-def _verified_sample_source(progress: bool) -> Path:
+def verified_sample_source(progress: bool) -> Path:
     """A folder with every sample file verified: ``TUTORIAL_DATA`` if it is one, else the downloaded sample."""
     data = config.data_dir(required=False)
     if data is not None and not unverified(manifest(), data):
@@ -95,7 +95,7 @@ def _verified_sample_source(progress: bool) -> Path:
     return ensure_sample(progress=progress)
 
 
-def _copy_verified(source: Path, dest: Path, remote: RemoteFile) -> None:
+def copy_verified(source: Path, dest: Path, remote: RemoteFile) -> None:
     """Copy ``source`` to ``dest`` through a ``.part`` file, renamed only when its size and checksum verify."""
     try:
         partial = partial_file(dest)
