@@ -40,6 +40,9 @@ PROXY_PACKAGE = "configurable-http-proxy"
 PROXY_VERSION = "5.3.0"
 DEFAULT_ROOT = config.PROJECT_ROOT / "build" / "hub"
 DEFAULT_IDLE_TIMEOUT_S = 3600
+# A lesson's kernel idle this long is shut down (its notebook stays open): a learner who moves on to the next lesson
+# does not hold the memory of every kernel opened before.
+KERNEL_IDLE_TIMEOUT_S = 900
 # Names learners may sign in with: their folder's name too, so nothing that could leave <root>/users.
 USERNAME_PATTERN = r"^[a-z][a-z0-9_-]{0,31}$"
 MIN_PASSWORD = 8  # JupyterHub's shared-password authenticator: 8 characters, 32 for the admin's

@@ -12,6 +12,7 @@ from helpers.hub import (
     ENV_ADMIN_PASSWORD,
     ENV_PASSWORD,
     ENV_SETTINGS,
+    KERNEL_IDLE_TIMEOUT_S,
     USERNAME_PATTERN,
     Room,
     set_up_learner,
@@ -45,7 +46,8 @@ if settings["admin"]:
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(room.users / "{username}")
 c.Spawner.cmd = [settings["singleuser"]]
-c.Spawner.args = ["--allow-root"] if settings["allow_root"] else []
+c.Spawner.args = [f"--MappingKernelManager.cull_idle_timeout={KERNEL_IDLE_TIMEOUT_S}",
+                  "--MappingKernelManager.cull_interval=60"] + (["--allow-root"] if settings["allow_root"] else [])
 c.Spawner.notebook_dir = str(room.users / "{username}")
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = dict(settings["learner_env"])

@@ -34,14 +34,15 @@ class LessonCost:
 
 
 def kernel_cost(pid: int) -> tuple[float, float]:
-    """The peak resident memory (GB) and the CPU time (s, user + system) of process ``pid`` so far, from /proc."""
+    """The peak resident memory (GB) of process ``pid`` and its CPU time (s, user + system, with the children it
+    waited for, such as benchmark_app) so far, from /proc."""
     import os
 
     status = Path(f"/proc/{pid}/status").read_text()
     peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
-    return peak_kb / 1024**2, (int(fields[11]) + int(fields[12])) / ticks
+    return peak_kb / 1024**2, sum(int(f) for f in fields[11:15]) / ticks
 
 
 def measure_lesson(notebook: Path) -> LessonCost:
@@ -73,7 +74,7 @@ def describe(costs: list[LessonCost], memory_gb: float, cores: int) -> str:
     fits = learners_at_once(costs, memory_gb)
     heaviest = max(costs, key=lambda c: c.cpu_s)
     return "\n".join([
-        "| lesson | kernel peak memory (GB) | kernel CPU time (s) | wall time alone (s) |",
+        "| lesson | kernel peak memory (GB) | CPU time (s) | wall time (s) |",
         "|---|---|---|---|", *rows, "",
         f"A {cores}-core / {memory_gb:g} GB server holds {fits} learners' kernels at once by memory (each the "
         f"heaviest lesson's peak plus {SERVER_GB:g} GB for its Jupyter server, {RESERVED_GB:g} GB kept for the "
