@@ -56,6 +56,14 @@ def sample_images():
 
 
 @pytest.fixture(scope="session")
+def swap_cost(prepared_ir):
+    """What the 02.2 checker measures once: the colour-swap cost on labelled images (images, interval)."""
+    from helpers import exercises
+
+    return exercises.measure_swap_cost()
+
+
+@pytest.fixture(scope="session")
 def verified_sample():
     """A folder holding every file of the ImageNet sample, verified: TUTORIAL_DATA when it is the sample (CI),
     else the sample downloaded once (online); skipped, saying why, when neither can be had."""

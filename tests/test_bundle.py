@@ -304,11 +304,8 @@ def test_offline_install_runs_lesson_01(weights, tmp_path):
            if key not in ("PYTHONPATH", "VIRTUAL_ENV", "PIP_FIND_LINKS", "PIP_CONSTRAINT")}
     env.update({config.ENV_WEIGHTS: str(weights.path), config.ENV_QUICK: "1"})
     env.pop(config.ENV_MODELS, None)
-    if config.data_dir(required=False) is None:
-        env.pop(config.ENV_DATA, None)
     out = tmp_path / "build" / "bundle"
-    images = "8" if config.data_dir(required=False) is not None else "0"
-    built = subprocess.run([sys.executable, "-m", "helpers.bundle", "--out", str(out), "--images", images],
+    built = subprocess.run([sys.executable, "-m", "helpers.bundle", "--out", str(out), "--images", "8"],
                            env=env, capture_output=True, text=True, timeout=1800)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     assert "largest files:" in built.stdout and "tensorflow" in built.stdout

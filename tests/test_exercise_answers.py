@@ -20,8 +20,8 @@ import openvino as ov
 import pytest
 from openvino.preprocess import ColorFormat, PrePostProcessor, ResizeAlgorithm
 
-from helpers import config, learner_code
 from helpers import exercises as ex
+from helpers import learner_code
 from helpers.exercises import NOT_ATTEMPTED, RIGHT, WRONG
 from tests.test_exercises import assert_not_yet, assert_right, solution
 
@@ -222,13 +222,6 @@ def test_02_1_answers(function, words):
 
 
 # --- 02.2 ------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def swap_cost(prepared_ir):
-    if config.data_dir(required=False) is None:
-        pytest.skip("TUTORIAL_DATA is not set: the swap-cost checker measures on labelled images")
-    return ex.measure_swap_cost()
 
 
 def test_02_2_a_loss_written_as_a_signed_change_means_the_same(swap_cost):

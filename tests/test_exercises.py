@@ -174,13 +174,6 @@ def test_02_1_preprocessing_for_the_original_model():
     assert_not_attempted(check(body_is_ellipsis))
 
 
-@pytest.fixture(scope="module")
-def swap_cost(prepared_ir):
-    if config.data_dir(required=False) is None:
-        pytest.skip("TUTORIAL_DATA is not set: the swap-cost checker measures on labelled images")
-    return ex.measure_swap_cost()
-
-
 def test_02_2_prediction_of_the_swap_cost(swap_cost):
     images, low, high = swap_cost
     assert 0 < low <= high, "swapped channels should cost top-5 on any correct weights"
@@ -351,11 +344,9 @@ def test_06_1_calibration_split():
 
 @pytest.fixture(scope="module")
 def calibration_items(prepared_ir):
-    if config.data_dir(required=False) is None:
-        pytest.skip("TUTORIAL_DATA is not set: quantization needs calibration images")
-    from helpers.datasets import read_dataset
+    from helpers.sample import labelled_images
 
-    calibration, _ = solution("06").split(read_dataset(config.data_dir()), 300, seed=0)
+    calibration, _ = solution("06").split(labelled_images(progress=False).items, 300, seed=0)
     return calibration
 
 

@@ -200,11 +200,10 @@ def _photo_path() -> Path:
 
 
 def _labelled_images(count: int) -> list:
-    """``count`` labelled images of TUTORIAL_DATA, evenly spread (ConfigError when it is not set)."""
-    from helpers import config
-    from helpers.datasets import evenly_spaced, read_dataset
+    """``count`` labelled images evenly spread, as the lessons get them (``TUTORIAL_DATA``, else the sample)."""
+    from helpers.sample import labelled_images
 
-    return evenly_spaced(read_dataset(config.data_dir(required=True)), count)
+    return labelled_images(count, progress=False).items
 
 
 def _measure_count(quick: int, full: int) -> int:
