@@ -189,8 +189,7 @@ def test_02_2_prediction_of_the_swap_cost(swap_cost):
         assert numbers <= {float(images), 95.0}, f"the verdict gives away a measured number: {check}"
 
 
-def test_02_2_without_images_cannot_check_and_says_why(prepared_ir, monkeypatch):
-    monkeypatch.delenv(config.ENV_DATA, raising=False)
+def test_02_2_without_images_cannot_check_and_says_why(prepared_ir, offline_sample):
     check = ex.check_swap_top5_prediction(12)
     assert check.status == CANNOT_CHECK and config.ENV_DATA in check.message
 

@@ -117,12 +117,11 @@ def ensure_sample(files: list[RemoteFile] | None = None, folder: Path | None = N
     failures = _fetch_each(missing, folder, timeout, progress)
     if failures:
         first_name, first_error = next(iter(failures.items()))
-        fix = (f"check the internet connection and run again; or set {config.ENV_MIRROR} to a room mirror "
-               f"(python -m helpers.mirror), or set {config.ENV_DATA} to a folder of labelled ImageNet images")
         raise DownloadError(
-            f"Could not get {len(failures)} of the {len(wanted)} sample images (for example {first_name}) from "
-            f"{ARCHIVE_URL} or each file's URL: {fix}. The {len(wanted) - len(failures)} verified files "
-            f"are kept in {folder}.\n{first_error}"
+            f"Could not get {len(failures)} of {len(wanted)} ImageNet sample images (e.g. {first_name}): set "
+            f"{config.ENV_DATA} to a folder of labelled ImageNet images or {config.ENV_MIRROR} to a room mirror, or "
+            f"check the connection to {ARCHIVE_URL} and run again.\n"
+            f"The {len(wanted) - len(failures)} verified files are kept in {folder}. {first_error}"
         )
     return folder
 
