@@ -47,7 +47,7 @@ class Frame:
     """One frame of a source: ``image`` is H x W x 3 uint8 BGR, or None with ``error`` saying why."""
 
     index: int  # position in the stream, from 0, failed frames included
-    name: str  # a file name, or "frame 12" for a video or camera
+    name: str  # the file as given, or "frame 12" for a video or camera
     image: np.ndarray | None
     decode_ms: float
     error: str | None = None
@@ -98,7 +98,7 @@ class ImageFiles:
                     image, error = load_image(path, "BGR"), None
                 except ImageLoadError as problem:
                     image, error = None, str(problem)
-                yield Frame(index, path.name, image, 1000 * (time.perf_counter() - start), error)
+                yield Frame(index, str(path), image, 1000 * (time.perf_counter() - start), error)
                 index += 1
             if not self.loop:
                 return
