@@ -352,6 +352,9 @@ class StreamReport:
     failed: list[str] = field(default_factory=list)  # names of frames that did not decode
     seconds: float = 0.0
     stage_ms: dict[str, list[float]] = field(default_factory=lambda: {stage: [] for stage in STAGES})
+    # Frames after which the next decode began with a request still inferring: the overlap the queue is
+    # for (always 0 for the synchronous loop, where nothing is in flight while the next frame decodes).
+    decodes_overlapped: int = 0
 
     @property
     def fps(self) -> float:
@@ -453,8 +456,11 @@ def run_stream(source, classifier: Classifier, requests: int = 0, k: int = 5, li
             model_input = classifier.prepare([frame.image], "BGR")
             report.stage_ms["preprocess"].append(1000 * (time.perf_counter() - begin))
             if queue is not None:
-                frames_in_flight[sequence] = frame
+                with lock:
+                    frames_in_flight[sequence] = frame
                 queue.start_async({0: model_input}, userdata=sequence)
+                with lock:  # the loop now goes on to decode the next frame: is a request still at work?
+                    report.decodes_overlapped += bool(frames_in_flight)
             else:
                 begin = time.perf_counter()
                 if request is not None:
