@@ -117,7 +117,7 @@ def plot_stage_times(stage_ms: dict[str, dict[str, float]], wall_ms: dict[str, f
     maps the same labels to the measured wall time per frame.
     """
     labels = list(stage_ms)
-    fig, ax = plt.subplots(figsize=(7, 0.9 * len(labels) + 1.6))
+    fig, ax = plt.subplots(figsize=(8, 0.9 * len(labels) + 1.9))
     left = np.zeros(len(labels))
     stages = [stage for stage in STAGE_COLORS if any(stage_ms[label].get(stage, 0) > 0 for label in labels)]
     for stage in stages:
@@ -133,7 +133,7 @@ def plot_stage_times(stage_ms: dict[str, dict[str, float]], wall_ms: dict[str, f
     ax.invert_yaxis()
     ax.set_xlabel("time per frame (ms): median of each stage, stacked")
     ax.set_xlim(0, 1.6 * max(max(left), *wall_ms.values()))
-    ax.legend(loc="lower right", fontsize=8, ncol=3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), fontsize=8, ncol=len(stages) + 1, frameon=False)
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return fig

@@ -424,7 +424,7 @@ def run_stream(source, classifier: Classifier, requests: int = 0, k: int = 5, li
                 result = FrameResult(frame.index, frame.name, predictions, annotated=annotated)
             if on_result is not None and on_result(result) is False:
                 stopped = True
-            if probabilities is not None:
+            if probabilities is not None and (draw or on_result is not None):
                 report.stage_ms["draw"].append(1000 * (time.perf_counter() - begin))
             if stopped:
                 return
