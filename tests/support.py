@@ -57,3 +57,26 @@ def assert_same_top1_except_near_ties(a: np.ndarray, b: np.ndarray, tolerance: f
     differ = a.argmax(axis=1) != b.argmax(axis=1)
     assert not (differ & ~near_tie).any(), f"top-1 differs without a near tie at {np.flatnonzero(differ & ~near_tie)}"
     return int(differ.sum())
+
+
+CLIP_FRAMES = 12
+CLIP_SIZE = (320, 240)  # width, height
+
+
+def demo_clip(path, frames: int = CLIP_FRAMES):
+    """A video of the demo photos in turn, written with OpenCV (.mp4: mp4v, .avi: MJPG)."""
+    from helpers.demo_photos import demo_photos
+    from helpers.images import load_image
+    from helpers.stream import write_video
+
+    return write_video(path, [load_image(p.path) for p in demo_photos()], frames, CLIP_SIZE)
+
+
+def corrupt_mjpeg_frame(path, frame: int) -> None:
+    """Damage one frame of an MJPG .avi in place: its JPEG start marker and first 2000 bytes zeroed, so that
+    FFmpeg cannot decode that frame and decodes the others. (Markers are the only 0xFFD8 in JPEG data.)"""
+    data = bytearray(path.read_bytes())
+    starts = [i for i in range(len(data) - 1) if data[i] == 0xFF and data[i + 1] == 0xD8]
+    assert len(starts) >= frame + 1, f"{path} holds {len(starts)} JPEG frames"
+    data[starts[frame]:starts[frame] + 2000] = bytes(2000)
+    path.write_bytes(bytes(data))

@@ -68,3 +68,75 @@ def test_command_line_names_a_bad_path_and_a_non_image(prepared_ir, tmp_path, ca
 def test_command_line_runs_the_keras_model_too(prepared_ir, capsys):
     assert main([str(demo_photo("coffee").path), "--model", "keras", "--top", "1"]) == 0
     assert "model: Keras (TensorFlow)" in capsys.readouterr().out
+
+
+def _names_in_order(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line and not line.startswith((" ", "model:", "input:", "median"))
+            and "classified in" not in line and not line.startswith("wrote")]
+
+
+def test_command_line_keeps_input_order_with_a_queue_of_4(prepared_ir, capsys):
+    photos = [str(p.path) for p in demo_photos()] * 2
+    assert main(photos + ["--requests", "4", "--top", "1"]) == 0
+    queued = capsys.readouterr().out
+    assert _names_in_order(queued) == photos
+    assert main(photos + ["--requests", "0", "--top", "1"]) == 0
+    synchronous = capsys.readouterr().out
+    top1 = [line.split()[1] for line in queued.splitlines() if line.startswith("  1.")]
+    assert top1 == [line.split()[1] for line in synchronous.splitlines() if line.startswith("  1.")]
+    assert "(AsyncInferQueue of 4)" in queued and "(synchronous)" in synchronous
+    report = queued.splitlines()[-1]
+    assert report.startswith("median latency per stage (ms): decode ")
+    assert all(stage in report for stage in ("preprocess", "infer", "postprocess", "draw"))
+
+
+def test_command_line_on_a_video_writes_the_annotated_frames(prepared_ir, tmp_path, capsys):
+    import cv2
+
+    from tests.support import CLIP_FRAMES, CLIP_SIZE, corrupt_mjpeg_frame, demo_clip
+
+    clip = demo_clip(tmp_path / "clip.avi")
+    corrupt_mjpeg_frame(clip, 3)
+    output = tmp_path / "annotated.mp4"
+    assert main([str(clip), "--output", str(output), "--quiet"]) == 1  # one frame failed
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "error: frame 3: the frame could not be decoded"
+    assert f"{CLIP_FRAMES - 1} frame(s) classified" in captured.out and "1 could not be decoded" in captured.out
+    assert f"wrote {CLIP_FRAMES - 1} annotated frame(s)" in captured.out
+    capture = cv2.VideoCapture(str(output))
+    size = (int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    assert (int(capture.get(cv2.CAP_PROP_FRAME_COUNT)), size) == (CLIP_FRAMES - 1, CLIP_SIZE)
+    ok, first = capture.read()
+    capture.release()
+    source_capture = cv2.VideoCapture(str(clip))
+    _, original = source_capture.read()
+    source_capture.release()
+    # The top-left corner carries the drawn labels; the original frame there is different.
+    assert ok and np.abs(first[:60, :160].astype(int) - original[:60, :160]).mean() > 5
+
+
+def test_command_line_loop_is_bounded_by_limit(prepared_ir, tmp_path, capsys):
+    from tests.support import demo_clip
+
+    clip = demo_clip(tmp_path / "clip.mp4")
+    frames = tmp_path / "frames"
+    assert main([str(clip), "--loop", "--limit", "20", "--output", str(frames), "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "looped" in out and "20 frame(s) classified" in out
+    assert _names_in_order(out) == [f"frame {i}" for i in range(20)]
+    assert len(list(frames.glob("frame_*.jpg"))) == 20
+
+
+def test_command_line_bad_sources_get_one_line(prepared_ir, tmp_path, capsys, monkeypatch):
+    (tmp_path / "notes.txt").write_text("x")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    cases = {("9",): "error: camera 9 does not open",
+             (str(tmp_path),): f"error: {tmp_path} holds no images",
+             (str(tmp_path / "notes.txt"), "--output", str(tmp_path / "notes.txt")): "is a file, not a video",
+             (str(demo_photo("coffee").path), "--show"): "error: --show: there is no display",
+             (str(demo_photo("coffee").path), "--model", "keras", "--requests", "2"): "runs OpenVINO models only"}
+    for arguments, message in cases.items():
+        assert main(list(arguments)) == 1, arguments
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, (arguments, err)

@@ -1,9 +1,12 @@
-"""Classify images with either model, the colour order handled for you.
+"""Classify images, a folder, a video or a camera with either model, the colour order handled for you.
 
-    python -m helpers.classify IMAGE [IMAGE ...] [--model ir|keras] [--precision FP32|FP16|INT8]
-                               [--device CPU] [--top 5]
+    python -m helpers.classify INPUT [INPUT ...] [--model ir|keras] [--precision FP32|FP16|INT8]
+                               [--device CPU] [--top 5] [--requests N] [--loop] [--limit N]
+                               [--output FILE] [--show] [--quiet]
 
-prints, for each image, the top-k class indices, names and probabilities.
+prints, for each image or frame in input order, the top-k class indices, names and probabilities,
+then Open Model Zoo's closing report: FPS and the median time of each stage. The stream pipeline is
+``helpers.stream``; this module holds the Classifier and the command.
 """
 from __future__ import annotations
 
@@ -90,6 +93,10 @@ class Classifier:
             crops.append(convert_color_order(resize_and_crop(array, self.protocol), image_order, self.color_order))
         return to_model_input(np.stack(crops), self.color_order, self.color_order)
 
+    def predict_batch(self, batch: np.ndarray) -> np.ndarray:
+        """N x 1000 probabilities for a prepared N x 224 x 224 x 3 float32 batch (see ``prepare``)."""
+        return self._predict_batch(batch)
+
     def predict(self, images: list, image_order: str = "BGR") -> np.ndarray:
         """N x 1000 probabilities for the images (see ``prepare``)."""
         return self._predict_batch(self.prepare(images, image_order))
@@ -117,7 +124,9 @@ def build_parser():
     from helpers.convert import CLI_PRECISIONS
 
     parser = cli.ArgumentParser(prog="python -m helpers.classify", description=__doc__.splitlines()[0])
-    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (JPEG, PNG, BMP, WebP)")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="image files (JPEG, PNG, BMP, WebP), a folder of images (sorted by name), "
+                             "a video file (.mp4, .avi, ...) or a camera index (0)")
     parser.add_argument("--model", choices=["ir", "keras"], default="ir",
                         help="converted IR (default) or the Keras original")
     parser.add_argument("--precision", choices=CLI_PRECISIONS, default="FP32",
@@ -125,6 +134,18 @@ def build_parser():
     parser.add_argument("--device", default="CPU", help="OpenVINO device: CPU, GPU, NPU, AUTO (default CPU)")
     parser.add_argument("--top", type=cli.whole_number(1, NUM_CLASSES), default=5, metavar="K",
                         help=f"how many classes to print, 1 to {NUM_CLASSES} (default 5)")
+    parser.add_argument("--requests", type=cli.whole_number(0), default=None, metavar="N",
+                        help="an AsyncInferQueue of N requests, the next frame decoded while one is inferred "
+                             "(default 1 for the IR); 0: one synchronous request (the only choice for Keras)")
+    parser.add_argument("--loop", action="store_true", help="start the images or the video again at the end")
+    parser.add_argument("--limit", type=cli.positive_int, default=None, metavar="N",
+                        help="stop after N frames (with --loop, the way to end)")
+    parser.add_argument("--output", type=Path, default=None, metavar="FILE",
+                        help="write the annotated frames (top-k and FPS drawn): a .mp4 or .avi video, "
+                             "or a folder of JPEG files")
+    parser.add_argument("--show", action="store_true",
+                        help="show the annotated frames in a window (needs a display and OpenCV with GUI support)")
+    parser.add_argument("--quiet", action="store_true", help="print only the closing report, not each frame's top-k")
     return parser
 
 
@@ -135,28 +156,58 @@ def main(argv: list[str] | None = None) -> int:
     return cli.run(lambda: _classify(args))
 
 
-def _classify(args) -> int:
-    """The command's steps, each failing with its own TutorialError: the weights, the model
-    (converted when missing), compiling it for the device, then each image."""
-    from helpers.images import ImageLoadError
+def load_classifier(model: str = "ir", precision: str = "FP32", device: str = "CPU") -> tuple[Classifier, str]:
+    """The command's classifier and a line naming the weights it was made from. The weights, the
+    model (converted when missing) and compiling it each fail with their own TutorialError."""
     from helpers.prepare import ir_for_command, prepare_models
 
-    if args.model == "keras":
+    if model == "keras":
         models = prepare_models(with_keras=True)
-        classifier = Classifier.from_keras(models.keras_model)
-        weights_line = models.weights.describe().splitlines()[-1]  # the original model: the file in use
-    else:
-        xml, weights = ir_for_command(args.precision)
-        weights_line = weights.describe()
-        classifier = Classifier.from_ir(xml, args.device, precision=CLI_PRECISION_HINTS.get(args.device))
+        return Classifier.from_keras(models.keras_model), models.weights.describe().splitlines()[-1]
+    xml, weights = ir_for_command(precision)
+    return Classifier.from_ir(xml, device, precision=CLI_PRECISION_HINTS.get(device)), weights.describe()
+
+
+def _classify(args) -> int:
+    """Open the input, the output and the window first (each failing with one line before the
+    model loads), then the model, then the stream; a frame that fails is reported, not fatal."""
+    from helpers.errors import StreamError
+    from helpers.stream import FrameWriter, open_source, open_window, run_stream
+
+    requests = args.requests if args.requests is not None else (1 if args.model == "ir" else 0)
+    if requests and args.model == "keras":
+        raise StreamError(f"--requests {requests}: an AsyncInferQueue runs OpenVINO models only; "
+                          f"use --model ir, or --requests 0 with Keras.")
+    source = open_source(args.inputs, loop=args.loop)
+    show = open_window() if args.show else None
+    writer = FrameWriter(args.output, getattr(source, "fps", 0.0)) if args.output else None
+    classifier, weights_line = load_classifier(args.model, args.precision, args.device)
     print(f"model: {classifier.name}; {weights_line}")
+    print(f"input: {source.describe()}")
     failed = 0
-    for image in args.images:
-        try:
-            print(format_predictions(image, classifier.classify([image], k=args.top)[0]))
-        except ImageLoadError as error:
-            print(f"error: {error}", file=sys.stderr)
+
+    def on_result(result) -> bool:
+        nonlocal failed
+        if result.error is not None:
+            print(f"error: {result.error}" if source.kind == "images" else f"error: {result.name}: {result.error}",
+                  file=sys.stderr)
             failed += 1
+            return True
+        if not args.quiet:
+            print(format_predictions(result.name, result.predictions))
+        if writer is not None:
+            writer.write(result.annotated)
+        return show(result.annotated) if show is not None else True
+
+    try:
+        report = run_stream(source, classifier, requests=requests, k=args.top, limit=args.limit,
+                            on_result=on_result, draw=writer is not None or show is not None)
+    finally:
+        if writer is not None:
+            writer.close()
+    print(report.describe())
+    if writer is not None:
+        print(f"wrote {writer.frames} annotated frame(s) to {args.output}")
     return 1 if failed else 0
 
 

@@ -90,6 +90,19 @@ def read_synset_named_folder(folder: Path) -> list[LabeledImage]:
     return items
 
 
+def read_synset_named_file(path: Path) -> LabeledImage:
+    """One image named ``<synset>_<anything>.<ext>``, labelled by its synset; DatasetError otherwise."""
+    path = Path(path)
+    match = _SYNSET_PREFIX.match(path.name)
+    index = synset_to_index()
+    if not (match and match.group(1) in index):
+        raise DatasetError(f"{path.name} has no ImageNet synset in its name; rename it <synset>_<name>.JPEG "
+                           f"(like n02123045_tabby.JPEG) or label it with a ground-truth file.")
+    if not path.is_file():
+        raise DatasetError(f"{path}: image not found; check the path.")
+    return LabeledImage(path, index[match.group(1)])
+
+
 def evenly_spaced(items: list, count: int) -> list:
     """``count`` items spread evenly over ``items`` (all of them if there are fewer): a fixed,
     reproducible subset that covers the whole range of classes."""
@@ -116,6 +129,40 @@ def read_dataset(folder: Path, annotation: Path | None = None) -> list[LabeledIm
     if layout == "synset_folders":
         return read_synset_folders(folder)
     return read_synset_named_folder(folder)
+
+
+def read_ground_truth_file(ground_truth: Path, images: list[Path] | None = None) -> list[LabeledImage]:
+    """Images labelled by a ground-truth file of ``<image path> <class index>`` lines, the format of
+    Open Model Zoo's classification_benchmark_demo ``-gt`` file (and of a val.txt). Paths are taken
+    relative to the file's folder unless absolute.
+
+    Without ``images``: every image the file names, in its order; one that is not there is an error.
+    With ``images``: those images, each labelled by its line (matched by path, else by file name);
+    an image without a line is an error. Raises ``DatasetError`` (one line) naming the image.
+    """
+    ground_truth = Path(ground_truth)
+    labels = _read_val_txt(ground_truth)
+    by_path = {(ground_truth.parent / name).resolve(): index for name, index in labels.items()}
+    if images is None:
+        missing = [name for name in labels if not (ground_truth.parent / name).is_file()]
+        if missing:
+            raise DatasetError(
+                f"{len(missing)} image(s) named in {ground_truth} are not there, for example {missing[0]} "
+                f"(looked in {ground_truth.parent}); fix the path or delete its line."
+            )
+        return [LabeledImage(ground_truth.parent / name, index) for name, index in labels.items()]
+    by_name: dict[str, list[int]] = {}
+    for name, index in labels.items():
+        by_name.setdefault(Path(name).name, []).append(index)
+    items = []
+    for image in map(Path, images):
+        label = by_path.get(image.resolve())
+        if label is None and len(by_name.get(image.name, [])) == 1:
+            label = by_name[image.name][0]
+        if label is None:
+            raise DatasetError(f"{image} has no line in {ground_truth}; add '<image path> <class index>' for it.")
+        items.append(LabeledImage(image, label))
+    return items
 
 
 def detect_layout(folder: Path, annotation: Path | None = None) -> str:

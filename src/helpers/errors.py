@@ -55,3 +55,7 @@ class ImageLoadError(TutorialError, ValueError):
 
 class DatasetError(TutorialError, ValueError):
     """A folder does not hold labelled images in a layout these readers understand."""
+
+
+class StreamError(TutorialError, ValueError):
+    """A video, camera, folder or output that the stream pipeline (``helpers.stream``) cannot use."""

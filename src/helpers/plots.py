@@ -104,6 +104,41 @@ def plot_timings(timings: dict, title: str):
     return fig
 
 
+# The stages of a stream (helpers.stream.STAGES), the same colour in every plot.
+STAGE_COLORS = {"decode": "#8c564b", "preprocess": "#bcbd22", "infer": BACKEND_COLORS["OpenVINO FP32"],
+                "postprocess": "#9467bd", "draw": "#7f7f7f"}
+
+
+def plot_stage_times(stage_ms: dict[str, dict[str, float]], wall_ms: dict[str, float], title: str):
+    """One stacked bar per pipeline: the median time of each stage of a frame (ms), and a black
+    line at the wall time per frame (1000 / FPS). A line below its stack means stages overlapped.
+
+    ``stage_ms`` maps a pipeline's label to {stage: ms} (``StreamReport.median_ms()``); ``wall_ms``
+    maps the same labels to the measured wall time per frame.
+    """
+    labels = list(stage_ms)
+    fig, ax = plt.subplots(figsize=(8, 0.9 * len(labels) + 1.9))
+    left = np.zeros(len(labels))
+    stages = [stage for stage in STAGE_COLORS if any(stage_ms[label].get(stage, 0) > 0 for label in labels)]
+    for stage in stages:
+        widths = np.array([stage_ms[label].get(stage, 0.0) for label in labels])
+        ax.barh(labels, widths, left=left, color=STAGE_COLORS[stage], label=stage, height=0.55)
+        left += widths
+    for row, label in enumerate(labels):
+        ax.plot([wall_ms[label]] * 2, [row - 0.38, row + 0.38], color="black", linewidth=2.5,
+                label="wall time per frame" if row == 0 else None)
+        ax.annotate(f"{wall_ms[label]:.2f} ms per frame ({1000 / wall_ms[label]:.0f} FPS)",
+                    (max(wall_ms[label], left[row]), row), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("time per frame (ms): median of each stage, stacked")
+    ax.set_xlim(0, 1.6 * max(max(left), *wall_ms.values()))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), fontsize=8, ncol=len(stages) + 1, frameon=False)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 def plot_latency_and_throughput(results: dict, title: str):
     """Two bar charts per backend: median latency (error bars: min to p90) and throughput.
 
