@@ -7,10 +7,11 @@ The same commands on Linux, macOS and Windows (standard library only; any Python
     python tutorial.py docs           execute every lesson and build the site in build/docs/ (index.html)
     python tutorial.py bundle [ARGS]  an offline classroom bundle in build/bundle/ (python -m helpers.bundle --help)
 
-Each creates .venv/ with a supported Python if it is missing (PYTHON=/path/to/python chooses one, otherwise the
-newest of SUPPORTED among the Python running this, those on the PATH and those of the Windows launcher ``py``), installs the pinned packages of
-requirements.txt and this project (editable) when either file changed, and registers the lessons' kernel,
-"python3", inside .venv so that Jupyter started from .venv runs the lessons with .venv's Python.
+Each creates .venv/ with a supported Python if it is missing (PYTHON=/path/to/python chooses one; otherwise the
+newest of SUPPORTED among the Python running this, those on the PATH and, on Windows, those the ``py`` launcher
+knows), says which it used, installs the pinned packages of requirements.txt and this project (editable) when either
+file changed, and registers the lessons' kernel, "python3", inside .venv, so that Jupyter started from .venv runs
+the lessons with .venv's Python.
 """
 from __future__ import annotations
 
