@@ -64,9 +64,11 @@ def python_version(command: list[str]) -> tuple[int, int] | None:
     return int(parts[0]), int(parts[1])
 
 
-def candidates(os_name: str | None = None, which=shutil.which) -> list[list[str]]:
-    """Commands that may start a supported Python, newest first (only those found)."""
-    found: list[list[str]] = [[sys.executable]] if sys.executable else []  # the Python running this
+def candidates(os_name: str | None = None, which=shutil.which, running: str | None = None) -> list[list[str]]:
+    """Commands that may start a supported Python (only those found): ``running`` (default: the Python
+    running this), pythonX.Y newest first, Windows' ``py -X.Y``, python3 and python."""
+    running = sys.executable if running is None else running
+    found: list[list[str]] = [[running]] if running else []
     for major, minor in SUPPORTED:
         path = which(f"python{major}.{minor}")
         if path:
@@ -82,8 +84,8 @@ def candidates(os_name: str | None = None, which=shutil.which) -> list[list[str]
     return found
 
 
-def find_python(environ=None, os_name: str | None = None, which=shutil.which,
-                version_of=python_version) -> tuple[list[str], tuple[int, int]]:
+def find_python(environ=None, os_name: str | None = None, which=shutil.which, version_of=python_version,
+                running: str | None = None) -> tuple[list[str], tuple[int, int]]:
     """The command of the Python to create .venv with, and its version: PYTHON= when set (it must be
     supported), else the newest supported one found."""
     environ = os.environ if environ is None else environ
@@ -98,7 +100,7 @@ def find_python(environ=None, os_name: str | None = None, which=shutil.which,
                                 f"need Python {versions_text()}: set PYTHON to one of those.")
         return [chosen], version
     best: tuple[list[str], tuple[int, int]] | None = None
-    for command in candidates(os_name, which):
+    for command in candidates(os_name, which, running):
         version = version_of(command)
         if version in SUPPORTED and (best is None or version > best[1]):
             best = command, version
