@@ -41,8 +41,8 @@ from helpers.errors import TutorialError
 from helpers.model_card import MODEL_NAME, OFFICIAL_WEIGHTS
 
 PROJECT_DIST = "mobilenet-v3-tutorial-helpers"  # pyproject.toml's [project] name
-KERNEL_NAME = "mobilenet-v3-tutorial"  # as ./tutorial registers it; the lessons' kernelspec names it
-KERNEL_DISPLAY = "Python 3 (MobileNetV3 tutorial)"
+KERNEL_NAME = "python3"  # the lessons' kernelspec names it; tutorial.py registers it inside .venv too
+KERNEL_DISPLAY = "Python 3 (ipykernel)"
 MARKER = "bundle.json"  # a folder holding it was made here and may be replaced by a new build
 MB = 1_000_000
 
