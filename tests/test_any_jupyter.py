@@ -34,14 +34,17 @@ def test_plain_pip_install_runs_lesson_01_in_the_notebooks_own_kernel(tmp_path):
     venv = tmp_path / "a plain venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = _venv_python(venv)
+    # As the environment's activation would have it: its own scripts first, no other environment's settings.
     env = {name: value for name, value in os.environ.items() if name not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = str(python.parent) + os.pathsep + env.get("PATH", "")
     env["JUPYTER_DATA_DIR"] = str(tmp_path / "jupyter-data")  # no kernels but the environment's own
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", str(ROOT)],
                    check=True, env=env)
 
-    specs = json.loads(subprocess.run([str(python), "-m", "jupyter", "kernelspec", "list", "--json"], env=env,
-                                      check=True, capture_output=True, text=True).stdout)["kernelspecs"]
-    assert Path(specs["python3"]["resource_dir"]).is_relative_to(venv), "python3 is the environment's kernel"
+    where = subprocess.run([str(python), "-c", "from jupyter_client.kernelspec import KernelSpecManager; "
+                            "print(KernelSpecManager().get_kernel_spec('python3').resource_dir)"],
+                           env=env, check=True, capture_output=True, text=True).stdout.strip()
+    assert Path(where).is_relative_to(venv), f"python3 should be the environment's own kernel, not {where}"
 
     # nbval without --nbval-current-env (addopts emptied): it starts the kernel the notebook names.
     run = subprocess.run([str(python), "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "--nbval-lax",
