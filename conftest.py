@@ -7,3 +7,18 @@ def pytest_collectstart(collector):
     # notebook outputs are compared without it.
     if str(getattr(collector, "path", "")).endswith(".ipynb"):
         collector.skip_compare += ("stderr",)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--plain-pip", action="store_true",
+                     help="also run the slow tests marked plain_pip: a fresh venv, pip install -e . without "
+                          "tutorial.py, and Lesson 01 in the notebook's own kernel (.ci/run's second Python does)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "plain_pip: slow; runs only with --plain-pip (see pytest_addoption)")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("plain_pip") and not item.config.getoption("--plain-pip"):
+        pytest.skip("slow (a fresh venv and a full install): run with --plain-pip, as .ci/run's second Python does")

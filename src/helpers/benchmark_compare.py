@@ -44,8 +44,8 @@ class BenchmarkAppResult:
 
 def benchmark_app_path() -> str:
     """The benchmark_app that ships with the openvino package installed here."""
-    candidate = Path(sys.executable).with_name("benchmark_app")
-    found = str(candidate) if candidate.is_file() else shutil.which("benchmark_app")
+    # Beside this Python first (bin/benchmark_app, or Scripts\\benchmark_app.exe: which() adds .exe on Windows).
+    found = shutil.which("benchmark_app", path=str(Path(sys.executable).parent)) or shutil.which("benchmark_app")
     if not found:
         raise BenchmarkAppError("benchmark_app not found: it ships with the openvino package; reinstall it "
                                 "(pip install openvino) in this environment")

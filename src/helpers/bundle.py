@@ -18,6 +18,10 @@ The folder (``build/bundle/``) and an uncompressed tar beside it (``build/bundle
   kernel, and an ``env.sh`` pointing the settings at the bundle's files), ``lab.sh``, ``reset.sh``,
   ``SHA256SUMS`` (checked by ``install.sh``, to catch a damaged copy) and ``bundle.json``.
 
+Platforms: Linux (``--platform manylinux_2_28_x86_64`` for machines older than the building one) and macOS,
+where the install scripts' bash runs; not Windows (Windows learners install with ``python tutorial.py lab``
+and a package index). ``--python-version`` takes any Python that pyproject.toml's requires-python allows.
+
 The tar is not compressed: the wheels, most of the bundle, are zip files already, so gzip would
 spend a minute of CPU to save about one percent, and an uncompressed tar unpacks at disk speed.
 """
@@ -42,8 +46,8 @@ from helpers.errors import TutorialError
 from helpers.model_card import MODEL_NAME, OFFICIAL_WEIGHTS
 
 PROJECT_DIST = "mobilenet-v3-tutorial-helpers"  # pyproject.toml's [project] name
-KERNEL_NAME = "mobilenet-v3-tutorial"  # as ./tutorial registers it; the lessons' kernelspec names it
-KERNEL_DISPLAY = "Python 3 (MobileNetV3 tutorial)"
+KERNEL_NAME = "python3"  # the lessons' kernelspec names it; tutorial.py registers it inside .venv too
+KERNEL_DISPLAY = "Python 3 (ipykernel)"
 MARKER = "bundle.json"  # a folder holding it was made here and may be replaced by a new build
 MB = 1_000_000
 
@@ -247,6 +251,7 @@ def build_bundle(out: Path, *, project: Path = config.PROJECT_ROOT, requirements
     weights = find_weights()  # fail early, before minutes of downloading
     chosen_images = select_images(images)
     python_version = python_version or ".".join(map(str, sys.version_info[:2]))
+    check_target(platform, python_version, project)
 
     staging = out.with_name(out.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
@@ -304,6 +309,22 @@ def _this_python() -> str:
 
 def _glibc_text(version: tuple[int, int] | None) -> str | None:
     return None if version is None else f"{version[0]}.{version[1]}"
+
+
+def check_target(platform: str | None, python_version: str, project: Path) -> None:
+    """Refuse a Python that pyproject.toml does not support, and Windows, which has no bash for the scripts."""
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    requires = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    if not re.fullmatch(r"3\.\d+", python_version) or python_version not in SpecifierSet(requires):
+        raise BundleError(f"--python-version {python_version}: the pinned packages need Python {requires} "
+                          "(pyproject.toml); give one of those, e.g. --python-version 3.11.")
+    if (platform or sys.platform).startswith("win"):
+        raise BundleError(f"A bundle for {platform or 'this Windows machine'} cannot be built: its install scripts "
+                          "are bash, for Linux and macOS only; give --platform manylinux_2_28_x86_64 (or another "
+                          "Linux or macOS tag), and let Windows learners use python tutorial.py lab.")
 
 
 def _check_replaceable(out: Path) -> None:
@@ -604,7 +625,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the bundle's folder; the archive goes beside it as OUT.tar (default: build/bundle)")
     parser.add_argument("--platform", help="wheels for this pip platform tag, e.g. manylinux_2_28_x86_64 "
                         "(default: this machine's)")
-    parser.add_argument("--python-version", help="wheels for this Python, e.g. 3.11 (default: this one's)")
+    parser.add_argument("--python-version", help="wheels for this Python, any that pyproject.toml's "
+                        "requires-python allows, e.g. 3.12 (default: this one's)")
     parser.add_argument("--images", type=_count, default=None,
                         help="ship N labelled images (TUTORIAL_DATA's, else the ImageNet sample's, downloaded), "
                         "evenly spread (default: all; 0: none)")
