@@ -1,5 +1,5 @@
 """pytest set-up shared by the unit tests and nbval's notebook runs."""
-
+import pytest
 
 
 def pytest_collectstart(collector):
