@@ -147,6 +147,7 @@ def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = Fal
             prepared[precision] = PreparedIR(precision, xml, reused=True)
             continue
         if model is None:
+            config.writable_folder(xml.parent)  # a read-only models folder is said before converting, not after
             if keras_model is None:
                 from helpers.keras_model import build_keras_model
                 keras_model = build_keras_model(weights)
