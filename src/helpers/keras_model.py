@@ -40,7 +40,10 @@ def build_keras_model(weights: WeightsInfo | Path):
     variables = [v for v in model.weights if np.issubdtype(np.dtype(v.dtype), np.floating)]
     for variable in variables:
         variable.assign(np.full(variable.shape, np.nan, variable.dtype))
-    layout = keras_weights_format(path)
+    try:
+        layout = keras_weights_format(path)
+    except ValueError as error:
+        raise _cannot_load(path, str(error)) from None
     try:
         with warnings.catch_warnings(record=True) as caught, tempfile.TemporaryDirectory() as folder:
             warnings.simplefilter("always")

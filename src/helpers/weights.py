@@ -71,24 +71,21 @@ def check_weights_file(path: Path, source: str) -> WeightsInfo:
 def keras_weights_format(path: Path) -> str:
     """``KERAS3`` or ``KERAS2``: which HDF5 layout of Keras weights the file holds, read from its content.
 
-    Raises WeightsFileError when it is not HDF5 or holds neither layout (a whole saved model in Keras 2's
-    layout counts as KERAS2: Keras reads its weights).
+    Raises ValueError saying why when it cannot be read as HDF5 or holds neither layout (a whole saved model in
+    Keras 2's layout counts as KERAS2: Keras reads its weights).
     """
     import h5py
 
-    path = Path(path)
     try:
-        with h5py.File(path, "r") as file:
+        with h5py.File(Path(path), "r") as file:
             if "layer_names" in file.attrs or "model_weights" in file:
                 return KERAS2
             if "layers" in file or "vars" in file:
                 return KERAS3
     except OSError as error:
-        raise WeightsFileError(f"Weights file {path} cannot be read as HDF5 ({error}); use a Keras .h5 weights "
-                               f"file such as {OFFICIAL_WEIGHTS.name}.") from None
-    raise WeightsFileError(f"Weights file {path} is HDF5 but holds no Keras weights (neither Keras 2's layer_names "
-                           f"nor Keras 3's layers and vars); use a Keras .h5 weights file such as "
-                           f"{OFFICIAL_WEIGHTS.name}.")
+        raise ValueError(f"it cannot be read as HDF5 ({error})") from None
+    raise ValueError("it is HDF5 but holds no Keras weights (neither Keras 2's layer_names nor Keras 3's layers "
+                     "and vars)")
 
 
 def downloaded_weights_path() -> Path:
