@@ -24,7 +24,7 @@ from helpers.convert import PRECISIONS, RT_INFO_KEY, convert_to_ir, ir_path
 from helpers.demo_photos import demo_photo
 from helpers.errors import DamagedIRError, WeightsFileError
 from helpers.hashing import file_hash
-from helpers.ir_files import STAGING_PREFIX, check_ir, publish_ir, recorded_bin_sha256
+from helpers.ir_files import RECORD_SUFFIX, STAGING_PREFIX, check_ir, publish_ir, recorded_hashes
 from helpers.runtime import compile_model, core, openvino_reason
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -72,9 +72,12 @@ def ir_output(xml: Path) -> np.ndarray:
 
 
 def copy_ir(xml: Path, target: Path) -> Path:
+    """A copy of an IR (its record too: a copied folder keeps its checks) under another name."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(xml, target)
-    shutil.copy(xml.with_suffix(".bin"), target.with_suffix(".bin"))
+    for suffix in (".xml", ".bin", RECORD_SUFFIX):
+        shutil.copy(xml.with_suffix(suffix), target.with_suffix(suffix))
+    record = target.with_suffix(RECORD_SUFFIX)
+    record.write_text(record.read_text().replace(xml.stem, target.stem))
     return target
 
 
@@ -283,10 +286,10 @@ def test_a_live_runs_staging_folder_is_left_alone(tmp_path, prepared_ir):
 @pytest.mark.parametrize("precision", PRECISIONS)
 def test_a_zeroed_bin_of_the_same_size_is_found_and_rebuilt(tmp_path, weights, keras_model, precision, references):
     made = convert_to_ir(weights, keras_model, models_root=tmp_path)
-    recorded = recorded_bin_sha256(core().read_model(made[precision].xml))
+    recorded = recorded_hashes(made[precision].xml)[made[precision].bin.name]
     assert recorded == file_hash(made[precision].bin, "sha256")
     zero_bytes(made[precision].bin)
-    with pytest.raises(DamagedIRError, match="does not belong with"):
+    with pytest.raises(DamagedIRError, match="does not belong with the rest of its IR"):
         check_ir(made[precision].xml)
     again = convert_to_ir(weights, keras_model, models_root=tmp_path)
     assert not again[precision].reused and all(ir.reused for p, ir in again.items() if p != precision)

@@ -17,7 +17,7 @@ import openvino as ov
 
 from helpers import config
 from helpers.errors import ConversionError, ModelNotFoundError, TutorialError
-from helpers.ir_files import check_ir, publish_ir
+from helpers.ir_files import check_ir, publish_ir, recorded_hashes
 from helpers.model_card import (
     CONVERTED_COLOR_ORDER,
     INPUT_LAYOUT,
@@ -37,7 +37,7 @@ _FOLDERS = {"FP32": "FP32", "FP16": "FP16", "INT8": INT8, INT8: INT8}
 # Where the IR records what it was made from (read back with ir_weights_sha384).
 RT_INFO_KEY = "mobilenet_tutorial"
 # Raised whenever the conversion changes, so that IR made by an older recipe is rebuilt.
-# 2: the IR can be reshaped to any batch size. 3: the .xml records its .bin's sha256 (helpers.ir_files).
+# 2: the IR can be reshaped to any batch size. 3: a record of its files' sha256 beside it (helpers.ir_files).
 CONVERSION_RECIPE = "3"
 
 
@@ -102,8 +102,8 @@ def ir_weights_sha384(xml: Path) -> str | None:
 
 
 def save_ir(model: ov.Model, xml: Path, precision: str) -> Path:
-    """Save ``model`` as IR at ``xml`` (FP16 compresses the weights): staged, its .bin's sha256 recorded in the
-    .xml, and moved into place as a pair under the folder's lock (``helpers.ir_files.publish_ir``)."""
+    """Save ``model`` as IR at ``xml`` (FP16 compresses the weights): staged, its files' sha256 recorded beside
+    them, and moved into place as a pair under the folder's lock (``helpers.ir_files.publish_ir``)."""
     return publish_ir(model, xml, compress_to_fp16=(precision == "FP16"))
 
 
@@ -119,8 +119,8 @@ class PreparedIR:
 
 
 def _reusable(xml: Path, weights: WeightsInfo) -> bool:
-    """Whether the IR at ``xml`` is whole, its .bin the one its .xml records, and made from ``weights`` by this
-    recipe. Reads only: a read-only models folder is reused as it is."""
+    """Whether the IR at ``xml`` is whole, its files the ones recorded beside them, and made from ``weights`` by
+    this recipe. Reads only: a read-only models folder is reused as it is."""
     if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
         return False
     try:
@@ -128,7 +128,8 @@ def _reusable(xml: Path, weights: WeightsInfo) -> bool:
     except TutorialError:  # a damaged IR, or a .bin from another run, is rebuilt
         return False
     provenance = _provenance_of(model)
-    return provenance.get("weights_sha384") == weights.sha384 and provenance.get("recipe") == CONVERSION_RECIPE
+    return (recorded_hashes(xml) is not None and provenance.get("weights_sha384") == weights.sha384
+            and provenance.get("recipe") == CONVERSION_RECIPE)
 
 
 def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = False,

@@ -1,17 +1,19 @@
 """An IR's two files, ``.xml`` and ``.bin``, published as a pair and checked before they are used.
 
-``publish_ir`` saves the model into a staging folder ``.saving-<random>`` beside the target, records the
-``.bin``'s sha256 in the ``.xml`` (rt_info ``mobilenet_tutorial_files/bin_sha256``) and moves both files into
-place, all while it holds an exclusive lock on the target folder (``flock`` on the folder itself, which the kernel
-releases when the process ends, even when it is killed). So two runs saving into one folder take turns and each
-leaves a whole pair; and, since only the lock's holder makes staging folders, the holder removes any that a killed
-run left. Files are replaced by renaming, never rewritten: a process that has the old ``.bin`` mapped (OpenVINO
-maps it) keeps reading the old file instead of meeting a changed one (SIGBUS).
+``publish_ir`` saves the model into a staging folder ``.saving-<random>`` beside the target, writes a record of
+both files' sha256 beside them (``<model>.sha256``, in ``sha256sum -c``'s format) and moves the three into place,
+the ``.xml`` last, all while it holds an exclusive lock on the target folder (``flock`` on the folder itself, which
+the kernel releases when the process ends, even when it is killed). So two runs saving into one folder take turns
+and each leaves a whole pair; and, since only the lock's holder makes staging folders, the holder removes any that
+a killed run left. Files are replaced by renaming, never rewritten: a process that has the old ``.bin`` mapped
+(OpenVINO maps it) keeps reading the old file instead of meeting a changed one (SIGBUS).
 
-``check_ir`` reads an IR only after checking it: both files there, an ``.xml`` that
-is XML, a model OpenVINO reads, and a ``.bin`` whose sha256 is the one its ``.xml`` records (when it records one:
-an IR made elsewhere does not). Any fault is a ``DamagedIRError`` naming the file and the command that makes it
-again. Reading writes nothing, so a read-only models folder (a shared classroom copy) can be used as it is.
+``check_ir`` reads an IR only after checking it: both files there, an ``.xml`` that is XML, a model OpenVINO reads,
+and, where a record is beside them, an ``.xml`` and a ``.bin`` whose sha256 are the recorded ones. An IR made
+elsewhere, or saved with ``ov.save_model``, has no record. (The record is a file of its own, not rt_info: rt_info
+would be carried into every model derived from the IR and saved, where it would be wrong.) Any fault is a
+``DamagedIRError`` naming the file and the command that makes it again. Reading writes nothing, so a read-only
+models folder (a shared classroom copy) can be used as it is.
 """
 from __future__ import annotations
 
@@ -27,12 +29,12 @@ from pathlib import Path
 import openvino as ov
 
 from helpers import config
-from helpers.errors import ConversionError, DamagedIRError, FolderBusyError, ModelNotFoundError
+from helpers.errors import DamagedIRError, FolderBusyError, ModelNotFoundError
 from helpers.hashing import file_hash
 from helpers.runtime import core, openvino_reason
 
 STAGING_PREFIX = ".saving-"
-RECORD_KEY = "mobilenet_tutorial_files"  # rt_info: what the .xml records about its .bin
+RECORD_SUFFIX = ".sha256"  # the record beside an IR: <model>.sha256
 LOCK_TIMEOUT_S = 300.0  # publishing takes about a second; a longer wait means a stuck process
 
 
@@ -72,25 +74,34 @@ def check_ir(xml: Path | str) -> ov.Model:
     except RuntimeError as error:
         raise DamagedIRError(f"{xml} cannot be read as an OpenVINO IR ({openvino_reason(error)}: the .bin is cut "
                              f"short or does not match); {fix}.") from None
-    recorded = recorded_bin_sha256(model)
-    if recorded is not None and file_hash(weights, "sha256") != recorded:
-        raise DamagedIRError(f"{weights} does not belong with {xml.name}: its sha256 is not the one recorded when "
-                             f"the IR was saved (a damaged file, or one from another run); {fix}.")
+    recorded = recorded_hashes(xml)
+    if recorded is not None:
+        for path in (xml, weights):
+            if file_hash(path, "sha256") != recorded.get(path.name):
+                raise DamagedIRError(f"{path} does not belong with the rest of its IR: its sha256 is not the one "
+                                     f"recorded in {xml.with_suffix(RECORD_SUFFIX).name} when the IR was saved (a "
+                                     f"damaged file, or one from another run); {fix}.")
     return model
 
 
-def recorded_bin_sha256(model: ov.Model) -> str | None:
-    """The sha256 of the .bin that ``publish_ir`` recorded in the model's .xml (None for an IR made elsewhere)."""
-    if not model.has_rt_info([RECORD_KEY, "bin_sha256"]):
+def recorded_hashes(xml: Path | str) -> dict[str, str] | None:
+    """{file name: sha256} of the IR's .xml and .bin as ``publish_ir`` recorded them, or None without a record."""
+    record = Path(xml).with_suffix(RECORD_SUFFIX)
+    try:
+        lines = record.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
         return None
-    return model.get_rt_info([RECORD_KEY, "bin_sha256"]).astype(str)
+    except (OSError, UnicodeDecodeError):
+        return {}  # an unreadable record matches nothing
+    return {name: digest for digest, _, name in (line.partition("  ") for line in lines if line.strip())}
 
 
 def publish_ir(model: ov.Model, xml: Path | str, *, compress_to_fp16: bool = False) -> Path:
-    """Save ``model`` as the IR ``xml`` (and its .bin): staged, recorded and moved into place under the folder's lock.
+    """Save ``model`` as the IR ``xml`` (its .bin and record beside it): staged, recorded and moved into place under
+    the folder's lock.
 
-    An interrupted save leaves no IR that looks complete: the old .xml goes first, then the new .bin and the new
-    .xml come in by rename. Raises NotWritableError when the folder cannot be written (naming TUTORIAL_MODELS).
+    An interrupted save leaves no IR that looks complete: the old .xml goes first, then the new .bin, the record and
+    the new .xml come in by rename. Raises NotWritableError when the folder cannot be written (naming TUTORIAL_MODELS).
     """
     xml = Path(xml)
     folder = config.writable_folder(xml.parent)
@@ -102,17 +113,13 @@ def publish_ir(model: ov.Model, xml: Path | str, *, compress_to_fp16: bool = Fal
             raise config.not_writable(folder, error) from error
         try:
             staged = staging / xml.name
-            model = model.clone()  # the record goes into this copy, not into the caller's model
             ov.save_model(model, staged, compress_to_fp16=compress_to_fp16)
-            digest = file_hash(staged.with_suffix(".bin"), "sha256")
-            model.set_rt_info(digest, [RECORD_KEY, "bin_sha256"])
-            ov.save_model(model, staged, compress_to_fp16=compress_to_fp16)  # the same .bin, the .xml with its hash
-            if file_hash(staged.with_suffix(".bin"), "sha256") != digest:
-                raise ConversionError(f"OpenVINO wrote two different .bin files for one model while saving {xml}; "
-                                      "check that the pinned openvino of requirements.txt is installed.")
-            xml.unlink(missing_ok=True)
-            os.replace(staged.with_suffix(".bin"), xml.with_suffix(".bin"))
-            os.replace(staged, xml)
+            staged.with_suffix(RECORD_SUFFIX).write_text(
+                "".join(f"{file_hash(path, 'sha256')}  {xml.with_suffix(path.suffix).name}\n"
+                        for path in (staged, staged.with_suffix(".bin"))), encoding="utf-8")
+            xml.unlink(missing_ok=True)  # no .xml: no IR, until the new pair is whole
+            for suffix in (".bin", RECORD_SUFFIX, ".xml"):
+                os.replace(staged.with_suffix(suffix), xml.with_suffix(suffix))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return xml

@@ -29,7 +29,7 @@ from helpers.convert import RT_INFO_KEY, ir_path, save_ir
 from helpers.datasets import LabeledImage
 from helpers.errors import DatasetError, ModelNotFoundError, TutorialError
 from helpers.hashing import files_hash
-from helpers.ir_files import check_ir, recorded_bin_sha256
+from helpers.ir_files import check_ir, recorded_hashes
 from helpers.model_card import CONVERTED_COLOR_ORDER
 from helpers.preprocess import load_and_crop_one
 from helpers.runtime import core
@@ -37,7 +37,7 @@ from helpers.runtime import core
 # Where the INT8 IR records how it was made (beside the FP32 IR's own RT_INFO_KEY, which it keeps).
 INT8_RT_INFO_KEY = f"{RT_INFO_KEY}_int8"
 # Raised whenever quantize_model changes, so that INT8 IR made by an older recipe is made again.
-# 2: the .xml records its .bin's sha256, checked before reuse (helpers.ir_files).
+# 2: a record of the IR's sha256 beside it, checked before reuse (helpers.ir_files).
 QUANTIZATION_RECIPE = "2"
 # Fewer calibration images than this give ranges from too few samples to mean anything.
 MIN_CALIBRATION_IMAGES = 8
@@ -209,14 +209,15 @@ def _provenance(fp32_xml: Path, calibration: list[LabeledImage], settings: Quant
 
 
 def _reusable(xml: Path, wanted: dict[str, str]) -> bool:
-    """Whether the INT8 IR at ``xml`` is whole, its .bin the one its .xml records, and made as ``wanted`` says."""
+    """Whether the INT8 IR at ``xml`` is whole, its files the ones recorded beside them, and made as ``wanted``
+    says."""
     if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
         return False
     try:
         model = check_ir(xml)
     except TutorialError:  # a damaged IR, or a .bin from another run, is made again
         return False
-    return recorded_bin_sha256(model) is not None and _quantization_provenance_of(model) == wanted
+    return recorded_hashes(xml) is not None and _quantization_provenance_of(model) == wanted
 
 
 def quantize_ir(items: list[LabeledImage], settings: QuantizationSettings = RECOMMENDED, *,
