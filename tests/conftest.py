@@ -152,9 +152,10 @@ def tiny_dataset(tmp_path):
 
 @pytest.fixture
 def models_copy(tmp_path, monkeypatch, weights, prepared_ir):
-    """TUTORIAL_MODELS pointed at a fresh folder holding a copy of the prepared FP32 and FP16 IR
+    """TUTORIAL_MODELS pointed at a fresh folder holding a copy of the prepared FP32 and FP16 IR with their records
     (so they are reused, not converted again) and of downloaded weights; returns that folder."""
     from helpers.convert import ir_path
+    from helpers.ir_files import RECORD_SUFFIX
 
     root = tmp_path / "models"
     if weights.source == "download":  # else MOBILENET_WEIGHTS names them wherever they are
@@ -163,8 +164,8 @@ def models_copy(tmp_path, monkeypatch, weights, prepared_ir):
     for precision, ir in prepared_ir.items():
         target = ir_path(precision, root)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ir.xml, target)
-        shutil.copy(ir.bin, target.with_suffix(".bin"))
+        for suffix in (".xml", ".bin", RECORD_SUFFIX):
+            shutil.copy(ir.xml.with_suffix(suffix), target.with_suffix(suffix))
     monkeypatch.setenv(config.ENV_MODELS, str(root))
     return root
 

@@ -268,6 +268,8 @@ def test_a_folder_in_no_layout_lists_the_layouts_and_what_it_holds(tmp_path):
     with pytest.raises(DatasetError) as error:
         read_dataset(tmp_path)
     message = str(error.value)
+    assert "\n" not in message, "the commands print it as one error line"
+    assert message.startswith(f"{tmp_path} holds no labelled images in a layout understood here; arrange them")
     for example in ["val.txt", "ILSVRC2012_val_00000001.JPEG", DEVKIT_FOLDER, "meta.mat",
                     "n01440764/n01440764_10026.JPEG", "n02123045_tabby.JPEG"]:
         assert example in message

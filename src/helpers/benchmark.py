@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import openvino as ov
 
-from helpers.errors import CompileError, TutorialError
+from helpers.errors import CompileError, DamagedIRError, TutorialError
 from helpers.runtime import core
 
 HINTS = {"latency": "LATENCY", "throughput": "THROUGHPUT", "cumulative_throughput": "CUMULATIVE_THROUGHPUT"}
@@ -97,11 +97,12 @@ def read_ir(xml: Path | str) -> ov.Model:
         raise NotAnIRError(f"{xml.name} is not an OpenVINO IR (an IR is an .xml file with a .bin beside it): {fix}")
     if not xml.with_suffix(".bin").is_file():
         raise NotAnIRError(f"{xml.name} has no {xml.with_suffix('.bin').name} beside it: {fix}")
+    from helpers.ir_files import check_ir
+
     try:
-        return core().read_model(xml)
-    except RuntimeError as error:
-        reason = str(error).strip()[-300:]
-        raise NotAnIRError(f"{xml.name} cannot be read as an OpenVINO IR ({reason}): {fix}") from None
+        return check_ir(xml)
+    except DamagedIRError as error:  # one line: the file, what is wrong, how to make it again
+        raise NotAnIRError(str(error)) from None
 
 
 def compile_for_benchmark(xml: Path | str | ov.Model, device: str = "CPU", hint: str = "throughput", batch: int = 1,

@@ -27,7 +27,6 @@ spend a minute of CPU to save about one percent, and an uncompressed tar unpacks
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -43,6 +42,7 @@ from pathlib import Path
 
 from helpers import __version__, config
 from helpers.errors import TutorialError
+from helpers.hashing import file_hash
 from helpers.model_card import MODEL_NAME, OFFICIAL_WEIGHTS
 
 PROJECT_DIST = "mobilenet-v3-tutorial-helpers"  # pyproject.toml's [project] name
@@ -368,16 +368,8 @@ def _write_checksums(folder: Path) -> None:
     for part in _CHECKED_PARTS:
         for path in sorted((folder / part).rglob("*")) if (folder / part).is_dir() else []:
             if path.is_file():
-                lines.append(f"{_sha256(path)}  {path.relative_to(folder).as_posix()}")
+                lines.append(f"{file_hash(path, 'sha256')}  {path.relative_to(folder).as_posix()}")
     (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_archive(folder: Path) -> Path:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from helpers.errors import ConfigError
+from helpers.errors import ConfigError, NotWritableError
 from helpers.model_card import MODEL_NAME
 
 ENV_WEIGHTS = "MOBILENET_WEIGHTS"
@@ -59,6 +59,29 @@ def models_dir() -> Path:
             "if missing), or unset it to use models/ in the project."
         )
     return path
+
+
+def writable_folder(folder: Path) -> Path:
+    """``folder`` (inside the models folder), created if missing; NotWritableError naming ``TUTORIAL_MODELS`` and
+    the fix when it cannot be created or written. Only the steps that write call it: reading needs no write access."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise not_writable(folder, error) from error
+    if not os.access(folder, os.W_OK):
+        raise not_writable(folder, PermissionError("it is read-only"))
+    return folder
+
+
+def not_writable(folder: Path, error: OSError) -> NotWritableError:
+    """The one-line error for a models folder that cannot be written."""
+    reason = getattr(error, "strerror", None) or str(error)
+    return NotWritableError(
+        f"Cannot write into {folder} ({reason}): the models folder ({ENV_MODELS}, here {models_dir()}) must be "
+        f"writable to make models. Set {ENV_MODELS} to a folder of yours, for example "
+        f"export {ENV_MODELS}=$HOME/mobilenet-models, and run again."
+    )
 
 
 def model_dir() -> Path:

@@ -10,16 +10,14 @@ Lesson 06 or ``python -m helpers.quantize``, not here.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import openvino as ov
 
 from helpers import config
-from helpers.errors import ConversionError, ModelNotFoundError
+from helpers.errors import ConversionError, ModelNotFoundError, TutorialError
+from helpers.ir_files import check_ir, publish_ir, recorded_hashes
 from helpers.model_card import (
     CONVERTED_COLOR_ORDER,
     INPUT_LAYOUT,
@@ -39,8 +37,8 @@ _FOLDERS = {"FP32": "FP32", "FP16": "FP16", "INT8": INT8, INT8: INT8}
 # Where the IR records what it was made from (read back with ir_weights_sha384).
 RT_INFO_KEY = "mobilenet_tutorial"
 # Raised whenever the conversion changes, so that IR made by an older recipe is rebuilt.
-# 2: the IR can be reshaped to any batch size.
-CONVERSION_RECIPE = "2"
+# 2: the IR can be reshaped to any batch size. 3: a record of its files' sha256 beside it (helpers.ir_files).
+CONVERSION_RECIPE = "3"
 
 
 def ir_path(precision: str = "FP32", models_root: Path | None = None) -> Path:
@@ -89,7 +87,10 @@ def keras_to_ov(keras_model, weights: WeightsInfo) -> ov.Model:
 def ir_provenance(xml: Path) -> dict[str, str]:
     """What the tutorial recorded in an IR when converting it: weights_file, weights_sha384,
     color_order, recipe (empty for an IR made elsewhere)."""
-    model = core().read_model(Path(xml))
+    return _provenance_of(core().read_model(Path(xml)))
+
+
+def _provenance_of(model: ov.Model) -> dict[str, str]:
     if not model.has_rt_info([RT_INFO_KEY]):
         return {}
     return {key: str(value) for key, value in model.get_rt_info([RT_INFO_KEY]).value.items()}
@@ -101,24 +102,9 @@ def ir_weights_sha384(xml: Path) -> str | None:
 
 
 def save_ir(model: ov.Model, xml: Path, precision: str) -> Path:
-    """Save ``model`` as IR at ``xml`` (FP16 compresses the weights), atomically.
-
-    The files are written in a temporary folder beside the target and moved into place: the
-    old .xml is removed first, then the new .bin and the new .xml go in, so an interrupted save
-    never leaves an IR that looks complete, nor an old .xml beside a new .bin.
-    """
-    xml = Path(xml)
-    xml.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=xml.parent))
-    try:
-        staged = staging / xml.name
-        ov.save_model(model, staged, compress_to_fp16=(precision == "FP16"))
-        xml.unlink(missing_ok=True)
-        os.replace(staged.with_suffix(".bin"), xml.with_suffix(".bin"))
-        os.replace(staged, xml)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return xml
+    """Save ``model`` as IR at ``xml`` (FP16 compresses the weights): staged, its files' sha256 recorded beside
+    them, and moved into place as a pair under the folder's lock (``helpers.ir_files.publish_ir``)."""
+    return publish_ir(model, xml, compress_to_fp16=(precision == "FP16"))
 
 
 @dataclass(frozen=True)
@@ -133,13 +119,17 @@ class PreparedIR:
 
 
 def _reusable(xml: Path, weights: WeightsInfo) -> bool:
+    """Whether the IR at ``xml`` is whole, its files the ones recorded beside them, and made from ``weights`` by
+    this recipe. Reads only: a read-only models folder is reused as it is."""
     if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
         return False
     try:
-        provenance = ir_provenance(xml)
-    except RuntimeError:  # an unreadable IR is rebuilt
+        model = check_ir(xml)
+    except TutorialError:  # a damaged IR, or a .bin from another run, is rebuilt
         return False
-    return provenance.get("weights_sha384") == weights.sha384 and provenance.get("recipe") == CONVERSION_RECIPE
+    provenance = _provenance_of(model)
+    return (recorded_hashes(xml) is not None and provenance.get("weights_sha384") == weights.sha384
+            and provenance.get("recipe") == CONVERSION_RECIPE)
 
 
 def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = False,
@@ -158,6 +148,7 @@ def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = Fal
             prepared[precision] = PreparedIR(precision, xml, reused=True)
             continue
         if model is None:
+            config.writable_folder(xml.parent)  # a read-only models folder is said before converting, not after
             if keras_model is None:
                 from helpers.keras_model import build_keras_model
                 keras_model = build_keras_model(weights)
@@ -170,6 +161,8 @@ def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = Fal
                 ) from error
         try:
             saved = save_ir(model, xml, precision)
+        except TutorialError:  # already one line naming the folder and the fix
+            raise
         except (OSError, RuntimeError) as error:
             raise ConversionError(
                 f"Could not save the {precision} IR into {xml.parent}: {_one_line(error)}. Free some disk "

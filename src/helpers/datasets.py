@@ -481,14 +481,13 @@ def _no_layout_message(folder: Path, entries: list[Path], has_val_images: bool) 
     found = ", ".join(
         f"{len(names)} {kind}" + (f" such as {names[0]}" if names else "") for kind, names in kinds.items()
     )
-    layouts = "\n".join(f"  - {text}" for text in LAYOUTS.values())
     hint = (
-        f"\nThe images look like ILSVRC2012 validation: put {VAL_TXT} in the folder, give it as the annotation, "
+        f" The images look like ILSVRC2012 validation: put {VAL_TXT} in the folder, give it as the annotation, "
         f"or put {DEVKIT_FOLDER} inside or beside the folder."
         if has_val_images
         else ""
     )
-    return (
-        f"{folder} holds no labelled images in a layout understood here.\n"
-        f"Understood layouts:\n{layouts}\nFound: {found}.{hint}"
+    return (  # one line: the commands print it as their one error line
+        f"{folder} holds no labelled images in a layout understood here; arrange them in one of these layouts, or "
+        f"point TUTORIAL_DATA at a folder that is: {'; '.join(LAYOUTS.values())}. Found: {found}.{hint}"
     )

@@ -45,6 +45,19 @@ class ModelNotFoundError(TutorialError, FileNotFoundError):
     """An IR that another step makes (for example the INT8 one of Lesson 06) is not there yet."""
 
 
+class DamagedIRError(TutorialError, RuntimeError):
+    """An IR's files are damaged or do not belong together; the message names the file and the command that
+    makes it again."""
+
+
+class NotWritableError(TutorialError, PermissionError):
+    """A folder the helpers must write into (the models folder) is read-only or cannot be created."""
+
+
+class FolderBusyError(TutorialError, TimeoutError):
+    """Another process has held a folder's lock for too long."""
+
+
 class CompileError(TutorialError, RuntimeError):
     """OpenVINO could not compile a model for a device."""
 

@@ -198,9 +198,9 @@ def evaluate_ir(items: list[LabeledImage], xml: Path, *, device: str = "CPU", pr
     CPUs that have it). With ``measure_rates`` it also times, on up to CALIBRATION_IMAGES images,
     decoding alone and inference alone, both on all cores.
     """
-    from helpers.runtime import core
+    from helpers.ir_files import check_ir
 
-    compiled = compile_model(with_uint8_input(core().read_model(Path(xml))), device, precision,
+    compiled = compile_model(with_uint8_input(check_ir(xml)), device, precision,
                              {"PERFORMANCE_HINT": "THROUGHPUT"})
     used = (compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name() if device == "CPU"
             else (precision or "default"))

@@ -4,6 +4,8 @@ It takes RGB, NHWC float32 in [0, 255]: its Rescaling layer is inside the model.
 """
 from __future__ import annotations
 
+import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -11,14 +13,15 @@ import numpy as np
 
 from helpers.config import ENV_WEIGHTS
 from helpers.model_card import INPUT_NAME, INPUT_SHAPE, NUM_CLASSES, OFFICIAL_WEIGHTS
-from helpers.weights import WeightsFileError, WeightsInfo
+from helpers.weights import KERAS3, KERAS_SUFFIX, WeightsFileError, WeightsInfo, keras_weights_format
 
 
 def build_keras_model(weights: WeightsInfo | Path):
     """Build ``keras.applications.MobileNetV3Small`` (alpha 1.0, 224, with its preprocessing
     and classifier) and load ``weights``.
 
-    The input is named ``input_1`` explicitly: Keras 3 would otherwise call it ``input_layer``.
+    The input is named ``input_1`` explicitly: Keras 3 would otherwise call it ``input_layer``. The file's layout
+    (Keras 2's, as the official file, or Keras 3's) is read from its content, whatever its name.
     Raises WeightsFileError when the file does not hold weights for every part of this architecture.
     """
     import keras  # imported here: TensorFlow takes seconds to import
@@ -38,9 +41,13 @@ def build_keras_model(weights: WeightsInfo | Path):
     for variable in variables:
         variable.assign(np.full(variable.shape, np.nan, variable.dtype))
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        layout = keras_weights_format(path)
+    except ValueError as error:
+        raise _cannot_load(path, str(error)) from None
+    try:
+        with warnings.catch_warnings(record=True) as caught, tempfile.TemporaryDirectory() as folder:
             warnings.simplefilter("always")
-            model.load_weights(str(path))
+            model.load_weights(str(_named_for_keras(path, layout, Path(folder))))
     except (ValueError, OSError, KeyError) as error:
         raise _cannot_load(path, str(error).strip().splitlines()[0] if str(error).strip() else repr(error)) from error
     unfilled = [variable.path for variable in variables if np.isnan(np.asarray(variable)).any()]
@@ -49,6 +56,18 @@ def build_keras_model(weights: WeightsInfo | Path):
         raise _cannot_load(path, f"{len(unfilled)} of {len(variables)} weight tensors were not filled "
                                  f"(or hold NaN), the first {unfilled[0]}{said}")
     return model
+
+
+def _named_for_keras(path: Path, layout: str, folder: Path) -> Path:
+    """``path``, or a link to it in ``folder`` whose name ends as Keras expects for the layout: Keras chooses its
+    reader by the name (``.weights.h5``: Keras 3's; other ``.h5``: Keras 2's), so a renamed file would be misread."""
+    name = path.name  # as Keras compares it
+    keras3_name = name.endswith(".weights.h5")
+    if (keras3_name if layout == KERAS3 else name.endswith((".h5", ".hdf5")) and not keras3_name):
+        return path
+    link = folder / f"weights{KERAS_SUFFIX[layout]}"
+    os.symlink(path.resolve(), link)
+    return link
 
 
 def _cannot_load(path: Path, reason: str) -> WeightsFileError:

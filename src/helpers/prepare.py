@@ -16,6 +16,7 @@ from pathlib import Path
 
 from helpers import cli
 from helpers.convert import PreparedIR, convert_to_ir, existing_ir, ir_path, ir_provenance
+from helpers.ir_files import check_ir
 from helpers.model_card import OFFICIAL_WEIGHTS
 from helpers.weights import WeightsInfo, resolve_weights, weights_at_hand
 
@@ -85,12 +86,16 @@ def ir_for_command(precision: str = "FP32") -> tuple[Path, IRWeights]:
     by ``prepare_models``. Without them, an IR already in the models folder is used as it is, offline, and its
     provenance record names its weights; only when it is missing too are the weights downloaded. The INT8 IR is
     never made here (Lesson 06 or ``python -m helpers.quantize`` makes it): ModelNotFoundError says so.
+    An IR used as found is checked first (``helpers.ir_files.check_ir``): a damaged one, or a .bin that does not
+    belong with its .xml, is a DamagedIRError naming the file and the command that makes it again.
     """
     if precision == "INT8":
         xml = existing_ir("INT8")
+        check_ir(xml)
         return xml, ir_weights(xml)
     xml = ir_path(precision)
     if not weights_at_hand() and xml.is_file() and xml.with_suffix(".bin").is_file():
+        check_ir(xml)
         return xml, ir_weights(xml, found_offline=True)
     prepared = prepare_models(with_keras=False)
     return prepared.irs[precision].xml, IRWeights(file=prepared.weights.path.name, sha384=prepared.weights.sha384)

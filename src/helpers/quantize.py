@@ -28,6 +28,8 @@ from helpers import cli, config
 from helpers.convert import RT_INFO_KEY, ir_path, save_ir
 from helpers.datasets import LabeledImage
 from helpers.errors import DatasetError, ModelNotFoundError, TutorialError
+from helpers.hashing import files_hash
+from helpers.ir_files import check_ir, recorded_hashes
 from helpers.model_card import CONVERTED_COLOR_ORDER
 from helpers.preprocess import load_and_crop_one
 from helpers.runtime import core
@@ -35,7 +37,8 @@ from helpers.runtime import core
 # Where the INT8 IR records how it was made (beside the FP32 IR's own RT_INFO_KEY, which it keeps).
 INT8_RT_INFO_KEY = f"{RT_INFO_KEY}_int8"
 # Raised whenever quantize_model changes, so that INT8 IR made by an older recipe is made again.
-QUANTIZATION_RECIPE = "1"
+# 2: a record of the IR's sha256 beside it, checked before reuse (helpers.ir_files).
+QUANTIZATION_RECIPE = "2"
 # Fewer calibration images than this give ranges from too few samples to mean anything.
 MIN_CALIBRATION_IMAGES = 8
 
@@ -152,12 +155,7 @@ def images_sha256(items: list[LabeledImage]) -> str:
 
 def ir_sha256(xml: Path) -> str:
     """sha256 over an IR's .xml and .bin."""
-    digest = hashlib.sha256()
-    for path in (Path(xml), Path(xml).with_suffix(".bin")):
-        with path.open("rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
+    return files_hash([Path(xml), Path(xml).with_suffix(".bin")], "sha256")
 
 
 # --- quantizing ------------------------------------------------------------------------------------------------
@@ -174,8 +172,9 @@ def quantize_model(fp32_model: ov.Model, crops_bgr: np.ndarray, settings: Quanti
     try:
         return nncf.quantize(fp32_model, dataset, **nncf_options(settings))
     except (RuntimeError, ValueError) as error:
-        raise QuantizationError(f"NNCF could not quantize the model: {str(error).strip()[-500:]}. Check that the "
-                                "pinned nncf and openvino of requirements.txt are installed.") from error
+        reason = " ".join(str(error).split())[-300:] or type(error).__name__
+        raise QuantizationError(f"NNCF could not quantize the model: {reason}. Check that the pinned nncf and "
+                                "openvino of requirements.txt are installed.") from error
 
 
 @dataclass(frozen=True)
@@ -193,7 +192,10 @@ class QuantizedIR:
 
 def quantization_provenance(xml: Path) -> dict[str, str]:
     """What ``quantize_ir`` recorded in an INT8 IR (empty for an IR made elsewhere)."""
-    model = core().read_model(Path(xml))
+    return _quantization_provenance_of(core().read_model(Path(xml)))
+
+
+def _quantization_provenance_of(model: ov.Model) -> dict[str, str]:
     if not model.has_rt_info([INT8_RT_INFO_KEY]):
         return {}
     return {key: str(value) for key, value in model.get_rt_info([INT8_RT_INFO_KEY]).value.items()}
@@ -207,12 +209,15 @@ def _provenance(fp32_xml: Path, calibration: list[LabeledImage], settings: Quant
 
 
 def _reusable(xml: Path, wanted: dict[str, str]) -> bool:
+    """Whether the INT8 IR at ``xml`` is whole, its files the ones recorded beside them, and made as ``wanted``
+    says."""
     if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
         return False
     try:
-        return quantization_provenance(xml) == wanted
-    except RuntimeError:  # an unreadable IR is made again
+        model = check_ir(xml)
+    except TutorialError:  # a damaged IR, or a .bin from another run, is made again
         return False
+    return recorded_hashes(xml) is not None and _quantization_provenance_of(model) == wanted
 
 
 def quantize_ir(items: list[LabeledImage], settings: QuantizationSettings = RECOMMENDED, *,
@@ -232,11 +237,13 @@ def quantize_ir(items: list[LabeledImage], settings: QuantizationSettings = RECO
     wanted = _provenance(fp32_xml, calibration, settings)
     if not rebuild and _reusable(int8_xml, wanted):
         return QuantizedIR(int8_xml, True, settings, calibration, held_out)
-    model = quantize_model(core().read_model(fp32_xml), decode_calibration_images(calibration), settings)
+    model = quantize_model(check_ir(fp32_xml), decode_calibration_images(calibration), settings)
     for key, value in wanted.items():
         model.set_rt_info(value, [INT8_RT_INFO_KEY, key])
     try:
         save_ir(model, int8_xml, "FP32-INT8")  # float parts stay float32, as in Open Model Zoo's FP32-INT8
+    except TutorialError:  # already one line naming the folder and the fix
+        raise
     except (OSError, RuntimeError) as error:
         raise QuantizationError(f"Could not save the INT8 IR into {int8_xml.parent}: {error}. Free some disk space "
                                 f"or set {config.ENV_MODELS} to a writable folder.") from error

@@ -6,6 +6,7 @@ it). Checks that compare against Keras use ``precision="f32"``.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openvino as ov
@@ -33,8 +34,9 @@ def compile_model(model: ov.Model | Path | str, device: str = "CPU", precision: 
     """Compile an ``ov.Model`` or an IR path for ``device``.
 
     ``precision`` sets ``INFERENCE_PRECISION_HINT`` ("f32", "f16", "bf16"); None keeps the
-    device's default. Other properties go in ``config``. Raises CompileError (a RuntimeError)
-    naming the device, OpenVINO's reason and the devices there are, when OpenVINO refuses.
+    device's default. Other properties go in ``config``. An IR path is read by ``helpers.ir_files.check_ir``
+    (DamagedIRError for damaged files). Raises CompileError (a RuntimeError) naming the device, OpenVINO's reason
+    and the devices there are, when OpenVINO refuses.
     """
     properties = dict(config or {})
     if precision is not None:
@@ -44,7 +46,9 @@ def compile_model(model: ov.Model | Path | str, device: str = "CPU", precision: 
             raise ModelNotFoundError(
                 f"No IR at {model}. Make it with python -m helpers.prepare (or Lesson 01), or check the path."
             )
-        model = core().read_model(Path(model))
+        from helpers.ir_files import check_ir  # it reads through this module's core()
+
+        model = check_ir(model)
     try:
         return core().compile_model(model, device, properties)
     except RuntimeError as error:
@@ -54,9 +58,14 @@ def compile_model(model: ov.Model | Path | str, device: str = "CPU", precision: 
         ) from error
 
 
+# OpenVINO's lines that say where in its C++ sources an error was raised, not what went wrong.
+_SOURCE_LINE = re.compile(r"^(Exception from \S+:\d+:|Check '.*' failed at \S+:\d+:)$")
+
+
 def openvino_reason(error: Exception) -> str:
-    """OpenVINO's message on one line, without its "Exception from <source file>:<line>:" lines."""
+    """OpenVINO's message on one line, without its "Exception from <source file>:<line>:" and
+    "Check '...' failed at <source file>:<line>:" lines."""
     lines = [line.strip() for line in str(error).splitlines()]
-    reason = " ".join(line for line in lines if line and not line.startswith("Exception from "))
+    reason = " ".join(line for line in lines if line and not _SOURCE_LINE.match(line))
     return reason.rstrip(".") or type(error).__name__
 
