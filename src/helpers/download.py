@@ -19,6 +19,7 @@ from pathlib import Path
 
 from helpers import config
 from helpers.errors import DownloadError
+from helpers.hashing import file_hash
 from helpers.model_card import RemoteFile
 from helpers.progress import tqdm
 
@@ -26,22 +27,11 @@ CHUNK_BYTES = 1 << 16
 PARTIAL_SUFFIX = ".part"
 
 
-def file_digest(path: Path, algorithm: str = "sha384") -> str:
-    """Hex digest of a file's bytes (``algorithm``: a ``hashlib`` name such as "sha384" or "sha256")."""
-    with open(path, "rb") as stream:
-        return hashlib.file_digest(stream, algorithm).hexdigest()
-
-
-def sha384_of(path: Path) -> str:
-    """Hex sha384 of a file's bytes."""
-    return file_digest(path, "sha384")
-
-
 def is_complete(path: Path, remote: RemoteFile) -> bool:
     """True when ``path`` holds exactly the expected file (size, then checksum)."""
     path = Path(path)
     return (path.is_file() and path.stat().st_size == remote.size
-            and file_digest(path, remote.algorithm) == remote.digest)
+            and file_hash(path, remote.algorithm) == remote.digest)
 
 
 def urls_to_try(remote: RemoteFile) -> tuple[str, ...]:

@@ -37,11 +37,11 @@ from helpers.download import (
     CannotWrite,
     UrlFailed,
     fetch,
-    file_digest,
     partial_file,
     stream_to,
 )
 from helpers.errors import DownloadError
+from helpers.hashing import file_hash
 from helpers.model_card import (
     SAMPLE_ARCHIVE_URL,
     SAMPLE_FILE_URL,
@@ -83,7 +83,7 @@ def manifest() -> tuple[RemoteFile, ...]:
 def _is_verified(folder: Path, remote: RemoteFile) -> bool:
     path = folder / remote.name
     try:
-        return path.stat().st_size == remote.size and file_digest(path, "sha256") == remote.digest
+        return path.stat().st_size == remote.size and file_hash(path, "sha256") == remote.digest
     except OSError:
         return False
 
@@ -208,7 +208,7 @@ def _extract_one(zipped: zipfile.ZipFile, member: zipfile.ZipInfo, dest: Path, r
                         raise CannotWrite() from error
         except (zipfile.BadZipFile, zlib.error, EOFError):  # a damaged entry: fetched on its own afterwards
             return
-        if partial.stat().st_size == remote.size and file_digest(partial, "sha256") == remote.digest:
+        if partial.stat().st_size == remote.size and file_hash(partial, "sha256") == remote.digest:
             os.replace(partial, dest)
     finally:
         partial.unlink(missing_ok=True)

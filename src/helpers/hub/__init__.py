@@ -29,8 +29,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from helpers import config
-from helpers.download import file_digest
 from helpers.errors import HubError
+from helpers.hashing import file_hash
 
 ENV_PASSWORD = "TUTORIAL_ROOM_PASSWORD"
 ENV_ADMIN_PASSWORD = "TUTORIAL_ROOM_ADMIN_PASSWORD"
@@ -105,7 +105,7 @@ def prepare_cache(room: Room, *, python: str = sys.executable) -> dict:
     weights = resolve_weights()
     room.weights_dir.mkdir(exist_ok=True)
     cached_weights = room.weights_dir / weights.path.name
-    if not cached_weights.is_file() or file_digest(cached_weights) != weights.sha384:
+    if not cached_weights.is_file() or file_hash(cached_weights, "sha384") != weights.sha384:
         shutil.copyfile(weights.path, cached_weights)
     env = {**os.environ, **_cache_settings(room, cached_weights)}
     env.pop(config.ENV_MIRROR, None)
@@ -126,7 +126,7 @@ def prepare_cache(room: Room, *, python: str = sys.executable) -> dict:
 
 def cache_hashes(room: Room) -> dict[str, str]:
     """sha256 of every file in the cache (but its record), by path relative to the cache."""
-    return {path.relative_to(room.cache).as_posix(): file_digest(path, "sha256")
+    return {path.relative_to(room.cache).as_posix(): file_hash(path, "sha256")
             for path in sorted(room.cache.rglob("*")) if path.is_file() and path.name != CACHE_RECORD}
 
 
