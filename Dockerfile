@@ -10,8 +10,7 @@ COPY build/bundle/wheels /opt/tutorial/wheels
 COPY build/bundle/requirements.txt /opt/tutorial/requirements.txt
 RUN pip install --no-cache-dir --no-index --find-links /opt/tutorial/wheels \
         -r /opt/tutorial/requirements.txt mobilenet-v3-tutorial-helpers \
-    && python -m ipykernel install --sys-prefix --name mobilenet-v3-tutorial \
-        --display-name "Python 3 (MobileNetV3 tutorial)" \
+    && python -m ipykernel install --sys-prefix --name python3 \
     && rm -rf /opt/tutorial/wheels
 COPY build/bundle/notebooks/ /opt/tutorial/notebooks/
 

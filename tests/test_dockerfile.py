@@ -47,4 +47,4 @@ def test_the_image_registers_the_kernel_the_lessons_name():
     names = {json.loads(p.read_text(encoding="utf-8"))["metadata"]["kernelspec"]["name"]
              for p in lesson_files() if p.suffix == ".ipynb"}
     registered = re.search(r"ipykernel install [^\n]*--name (\S+)", _instructions())
-    assert registered and names <= {registered.group(1), "python3"}
+    assert registered and names == {registered.group(1)}
