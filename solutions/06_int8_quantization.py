@@ -27,12 +27,11 @@ def quantize(fp32_model, calibration_items, subset_size):
 
 
 if __name__ == "__main__":
-    from helpers import config
     from helpers.convert import existing_ir
-    from helpers.datasets import read_dataset
     from helpers.runtime import core
+    from helpers.sample import labelled_images
 
     print(exercises.check_calibration_split(split))
-    calibration, evaluation = split(read_dataset(config.data_dir()), 300, seed=0)
+    calibration, evaluation = split(labelled_images().items, 300, seed=0)
     int8_model = quantize(core().read_model(existing_ir("FP32")), calibration, subset_size=64)
     print(exercises.check_int8_model(int8_model))

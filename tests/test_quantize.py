@@ -1,5 +1,5 @@
-"""helpers.quantize: INT8 with NNCF on a small calibration subset, reuse by provenance, clear errors, and held-out
-accuracy within a loose bound of FP32's (Lesson 06 checks the tight bound on 700 images in full mode)."""
+"""helpers.quantize: INT8 with NNCF on a small calibration subset, reuse by provenance, clear errors, the command's
+default recipe, and the recipe's held-out accuracy against FP32's, paired on the same 700 images."""
 from dataclasses import replace
 
 import numpy as np
@@ -18,6 +18,7 @@ from helpers.quantize import (
     quantization_provenance,
     quantize_ir,
     quantized_op_counts,
+    quantized_ops,
     split_calibration,
 )
 
@@ -120,15 +121,35 @@ def test_command_line_refuses_bad_arguments_before_working(capsys):
     assert exit_info.value.code == 2 and "--calibration" in capsys.readouterr().err
 
 
-def test_held_out_top1_close_to_fp32(items, fp32_xml, tmp_path):
-    """The recommended settings on 300 calibration images keep top-1 on 200 held-out images within 3 points of
-    FP32's (Lesson 06 checks 1 point on 700 images in full mode); plain settings also produce a working model."""
+def test_the_command_quantizes_with_the_default_recipe(models_copy, capsys):
+    """``python -m helpers.quantize`` without options uses RECOMMENDED (histogram ranges, full bias correction),
+    and ``--plain`` NNCF's defaults: read back from what each wrote into the INT8 IR."""
+    from helpers.convert import ir_path
+
+    folder = str(config.data_dir(required=False) or pytest.skip("TUTORIAL_DATA is not set"))
+    assert main([folder, "--calibration", "16"]) == 0
+    written = quantization_provenance(ir_path("INT8"))
+    assert written.items() >= replace(RECOMMENDED, calibration_images=16).as_rt_info().items()
+    assert (written["activation_ranges"], written["fast_bias_correction"]) == ("histogram", "False")
+    assert main([folder, "--calibration", "16", "--plain"]) == 0
+    plain = replace(PLAIN, calibration_images=16).as_rt_info()
+    assert quantization_provenance(ir_path("INT8")).items() >= plain.items()
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_default_recipe_keeps_held_out_top1_close_to_fp32(items, fp32_xml, tmp_path):
+    """The default recipe on 300 calibration images, against FP32 on the 700 other images of the sample, paired: the
+    loss stays under 1.5 points and no loss is distinguishable. Measured on an AMD EPYC (AVX-512 VNNI, no AMX):
+    -0.29 points on this split (seed 0), -0.86 and +1.00 on seeds 1 and 2. Lesson 06 asserts the tighter half point
+    on the same images; this bound keeps margin for other CPUs."""
     from helpers.evaluate import evaluate_ir
+    from helpers.paired import compare_paired
 
     result = quantize_ir(items, RECOMMENDED, fp32_xml=fp32_xml, int8_xml=tmp_path / "int8.xml")
-    _, held_out = split_calibration(items, RECOMMENDED.calibration_images, RECOMMENDED.seed, evaluation=200)
-    fp32 = evaluate_ir(held_out, fp32_xml, precision="f32", measure_rates=False, progress=False)
-    int8 = evaluate_ir(held_out, result.xml, precision="f32", measure_rates=False, progress=False)
-    assert fp32.accuracy(1) - int8.accuracy(1) <= 0.03, (fp32.accuracy(1), int8.accuracy(1))
-    assert np.mean(fp32.probabilities.argmax(1) == int8.probabilities.argmax(1)) > 0.85
-    assert PLAIN.activation_ranges == "default" and RECOMMENDED.activation_ranges == "histogram"
+    assert len(quantized_ops(result.xml)) > 40  # every layer in INT8: nothing left in float to win accuracy back
+    fp32 = evaluate_ir(result.held_out, fp32_xml, precision="f32", measure_rates=False, progress=False)
+    int8 = evaluate_ir(result.held_out, result.xml, precision="f32", measure_rates=False, progress=False)
+    paired = compare_paired(fp32.hits(1), int8.hits(1))
+    assert len(result.held_out) >= 500 and paired.difference >= -0.015, paired.describe("FP32", "INT8")
+    assert not (paired.distinguishable and paired.difference < 0), paired.describe("FP32", "INT8")
+    assert np.mean(fp32.probabilities.argmax(1) == int8.probabilities.argmax(1)) > 0.9
