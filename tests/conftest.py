@@ -83,29 +83,28 @@ def verified_sample():
 def sample_server(verified_sample, tmp_path, monkeypatch):
     """Local stand-ins for the sample's archive and per-file URLs (tests.sample_server.SampleServer, no faults
     until the test sets some), with the sample's folder in tmp_path/sample and no mirror or TUTORIAL_DATA."""
-    from helpers import sample
-
     server = SampleServer(verified_sample)
     with running(server):
-        monkeypatch.setattr(sample, "ARCHIVE_URL", f"{server.url}/archive.zip")
-        monkeypatch.setattr(sample, "FILE_URL", f"{server.url}/raw/{{name}}")
-        monkeypatch.setattr(config, "sample_dir", lambda: tmp_path / "sample")
-        monkeypatch.delenv(config.ENV_MIRROR, raising=False)
-        monkeypatch.delenv(config.ENV_DATA, raising=False)
+        _sample_sources_at(server.url, tmp_path / "sample", monkeypatch)
         yield server
+
+
+def _sample_sources_at(base: str, folder, monkeypatch) -> None:
+    """The sample's archive and files served from ``base``, downloaded into ``folder``; no mirror, no TUTORIAL_DATA."""
+    from helpers import sample
+
+    monkeypatch.setattr(sample, "ARCHIVE_URL", f"{base}/archive.zip")
+    monkeypatch.setattr(sample, "FILE_URL", f"{base}/raw/{{name}}")
+    monkeypatch.setattr(config, "sample_dir", lambda: folder)
+    monkeypatch.delenv(config.ENV_MIRROR, raising=False)
+    monkeypatch.delenv(config.ENV_DATA, raising=False)
 
 
 @pytest.fixture
 def offline_sample(tmp_path, monkeypatch, refused_url):
     """No source of the sample answers (nothing listens at its URLs), no mirror, no TUTORIAL_DATA."""
-    from helpers import sample
-
     base = refused_url.rsplit("/", 1)[0]
-    monkeypatch.setattr(sample, "ARCHIVE_URL", f"{base}/archive.zip")
-    monkeypatch.setattr(sample, "FILE_URL", f"{base}/raw/{{name}}")
-    monkeypatch.setattr(config, "sample_dir", lambda: tmp_path / "sample")
-    monkeypatch.delenv(config.ENV_MIRROR, raising=False)
-    monkeypatch.delenv(config.ENV_DATA, raising=False)
+    _sample_sources_at(base, tmp_path / "sample", monkeypatch)
     return base
 
 

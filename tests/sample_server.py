@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 from helpers.model_card import SAMPLE_COMMIT
+from tests.support import QuietHandler
 
 STALL_SECONDS = 3  # longer than the tests' download time-out
 
@@ -63,17 +64,8 @@ class SampleServer(http.server.ThreadingHTTPServer):
             return len(self.file_requests())
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: SampleServer
-
-    def log_message(self, *args):
-        pass
-
-    def _send(self, body: bytes, length: int | None = None):
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body) if length is None else length))
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_GET(self):
         count = self.server.count_request(self.path)

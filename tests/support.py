@@ -9,10 +9,8 @@ PAYLOAD = bytes(range(256)) * 400  # 102,400 bytes, served at /good/...
 SLOW_SECONDS = 3
 
 
-class FaultyHandler(http.server.BaseHTTPRequestHandler):
-    """Serves PAYLOAD with the fault its first path segment names: good, missing, slow, cut, wrong, longer."""
-
-    requests: list[str] = []
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A test server's handler: no line per request, and ``_send`` for a 200 with a Content-Length that may lie."""
 
     def log_message(self, *args):
         pass
@@ -22,6 +20,12 @@ class FaultyHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body) if length is None else length))
         self.end_headers()
         self.wfile.write(body)
+
+
+class FaultyHandler(QuietHandler):
+    """Serves PAYLOAD with the fault its first path segment names: good, missing, slow, cut, wrong, longer."""
+
+    requests: list[str] = []
 
     def do_GET(self):
         FaultyHandler.requests.append(self.path)
