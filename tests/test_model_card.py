@@ -28,7 +28,7 @@ def test_input_and_output_facts_are_those_of_the_keras_model(keras_model):
 
 def test_official_weights_entry_is_complete():
     weights = card.OFFICIAL_WEIGHTS
-    assert re.fullmatch(r"[0-9a-f]{96}", weights.sha384)
+    assert weights.algorithm == "sha384" and re.fullmatch(r"[0-9a-f]{96}", weights.digest)
     assert re.fullmatch(r"[0-9a-f]{32}", card.WEIGHTS_KERAS_MD5)
     assert weights.urls == (card.WEIGHTS_MIRROR_URL, card.WEIGHTS_KERAS_URL), "mirror first, then the original"
     assert all(url.startswith("https://") and url.endswith("/" + weights.name) for url in weights.urls)
