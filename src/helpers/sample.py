@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 
 from helpers import config
-from helpers.datasets import LabeledImage, evenly_spaced, read_dataset, synset_to_index
+from helpers.datasets import LabeledImage, evenly_spaced, read_dataset, read_synset_named_file
 from helpers.download import (
     PARTIAL_SUFFIX,
     CannotWrite,
@@ -264,8 +264,7 @@ def labelled_images(count: int | None = None, *, progress: bool = True) -> Label
                               verified_sample=_is_the_sample(folder, chosen))
     files = list(manifest()) if count is None else evenly_spaced(list(manifest()), count)
     folder = ensure_sample(files, progress=progress)
-    index = synset_to_index()
-    items = [LabeledImage(folder / f.name, index[f.name.split("_", 1)[0]]) for f in files]
+    items = [read_synset_named_file(folder / f.name) for f in files]
     return LabelledImages(items=items, source="sample", folder=folder, folder_total=len(manifest()),
                           verified_sample=True)
 
