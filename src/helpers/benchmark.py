@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import openvino as ov
 
-from helpers.errors import CompileError, DamagedIRError, TutorialError
+from helpers.errors import CompileError, DamagedIRError, NotAnIRError
 from helpers.runtime import core
 
 HINTS = {"latency": "LATENCY", "throughput": "THROUGHPUT", "cumulative_throughput": "CUMULATIVE_THROUGHPUT"}
@@ -39,9 +39,6 @@ BATCH_SIZES = (1, 2, 4, 8, 16, 32)
 OV_TIMING = "InferRequest.latency"
 WALL_TIMING = "wall clock: numpy in, numpy out"
 
-
-class NotAnIRError(TutorialError, ValueError):
-    """A model path that is not an OpenVINO IR (.xml with its .bin beside it)."""
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from helpers.benchmark import DEFAULT_INPUT_TYPE, Result, benchmark
-from helpers.errors import TutorialError
+from helpers.errors import BenchmarkAppError
 
 REPORT_FILE = "benchmark_report.json"
 
-
-class BenchmarkAppError(TutorialError, RuntimeError):
-    """benchmark_app is missing, failed, or wrote no usable report."""
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from importlib import resources
 from pathlib import Path
 
 from helpers import __version__, config
-from helpers.errors import TutorialError
+from helpers.errors import BundleError
 from helpers.hashing import file_hash
 from helpers.model_card import MODEL_NAME, OFFICIAL_WEIGHTS
 
@@ -60,9 +60,6 @@ _MANYLINUX = re.compile(r"^manylinux_(\d+)_(\d+)_(\w+)$")
 # pip's legacy names for manylinux platforms, with the glibc version each stands for.
 _LEGACY_MANYLINUX = {"manylinux2014": (2, 17), "manylinux2010": (2, 12), "manylinux1": (2, 5)}
 
-
-class BundleError(TutorialError, RuntimeError):
-    """The bundle cannot be built; the message says what is missing and how to get it."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from helpers import config
-from helpers.errors import DownloadError
+from helpers.errors import CannotWrite, DownloadError, UrlFailed
 from helpers.hashing import file_hash
 from helpers.model_card import RemoteFile
 from helpers.progress import tqdm
@@ -93,12 +93,6 @@ def _cannot_write(remote: RemoteFile, dest_dir: Path, cause, folder_hint: str) -
     )
 
 
-class UrlFailed(Exception):
-    """One URL failed; the message says why. Another URL may still work."""
-
-
-class CannotWrite(Exception):
-    """The download could not be written to disk (its cause says why): no other URL can help."""
 
 
 def partial_file(dest: Path) -> Path:

@@ -72,3 +72,45 @@ class DatasetError(TutorialError, ValueError):
 
 class StreamError(TutorialError, ValueError):
     """A video, camera, folder or output that the stream pipeline (``helpers.stream``) cannot use."""
+
+
+class NotAnIRError(TutorialError, ValueError):
+    """A model path that is not an OpenVINO IR (.xml with its .bin beside it)."""
+
+
+class BenchmarkAppError(TutorialError, RuntimeError):
+    """benchmark_app is missing, failed, or wrote no usable report."""
+
+
+class BundleError(TutorialError, RuntimeError):
+    """The bundle cannot be built; the message says what is missing and how to get it."""
+
+
+class QuantizationError(TutorialError, RuntimeError):
+    """NNCF could not quantize the model, or the INT8 IR could not be saved."""
+
+
+# Signals passed between the helpers' own functions. They are caught inside the package and never reach a
+# learner, so they are not TutorialErrors.
+
+
+class UrlFailed(Exception):
+    """One URL failed; the message says why. Another URL may still work."""
+
+
+class CannotWrite(Exception):
+    """The download could not be written to disk (its cause says why): no other URL can help."""
+
+
+class Placeholder(Exception):
+    """The learner's function is still the placeholder: it raised NotImplementedError, returned ``...``, or
+    returned None with a body that does nothing."""
+
+
+class LearnerError(Exception):
+    """The learner's code raised, did not finish, or gave something that is not an answer; one line."""
+
+
+class LearnerTimedOut(BaseException):
+    """Raised inside learner code that ran past its time (a BaseException, so ``except Exception`` in the
+    learner's own code does not swallow it)."""

@@ -18,22 +18,13 @@ from collections.abc import Callable
 
 import numpy as np
 
+from helpers.errors import LearnerError, LearnerTimedOut, Placeholder
+
 DEFAULT_TIMEOUT_S = 30.0
 _MESSAGE_LENGTH = 240
 
 
-class Placeholder(Exception):
-    """The learner's function is still the placeholder: it raised NotImplementedError, returned ``...``, or
-    returned None with a body that does nothing."""
 
-
-class LearnerError(Exception):
-    """The learner's code raised, did not finish, or gave something that is not an answer; one line."""
-
-
-class _TimedOut(BaseException):
-    """Raised inside learner code that ran past its time (a BaseException, so ``except Exception`` in the
-    learner's own code does not swallow it)."""
 
 
 def one_line(error: BaseException | str) -> str:
@@ -65,9 +56,9 @@ def does_nothing(function: Callable) -> bool:
 
 
 def _raise_in_thread(ident: int) -> None:
-    """Ask the thread ``ident`` to raise _TimedOut at its next Python instruction (CPython's
+    """Ask the thread ``ident`` to raise LearnerTimedOut at its next Python instruction (CPython's
     PyThreadState_SetAsyncExc). A thread blocked inside C code (a lock, a sleep) raises when it returns."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(_TimedOut))
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(LearnerTimedOut))
 
 
 def run_with_timeout(work: Callable[[], object], timeout_s: float, on_timeout: Callable[[], None] | None = None):
@@ -93,7 +84,7 @@ def run_with_timeout(work: Callable[[], object], timeout_s: float, on_timeout: C
         raise LearnerError(f"your code did not finish within {timeout_s:g} s: an endless loop, or a call that waits "
                            "for something that never comes?")
     if "error" in outcome:
-        if isinstance(outcome["error"], _TimedOut):
+        if isinstance(outcome["error"], LearnerTimedOut):
             raise LearnerError(f"your code did not finish within {timeout_s:g} s.")
         raise outcome["error"]
     return outcome["value"]

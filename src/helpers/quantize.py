@@ -27,7 +27,7 @@ import openvino as ov
 from helpers import cli, config
 from helpers.convert import RT_INFO_KEY, ir_path, save_ir
 from helpers.datasets import LabeledImage
-from helpers.errors import DatasetError, ModelNotFoundError, TutorialError
+from helpers.errors import DatasetError, ModelNotFoundError, QuantizationError, TutorialError
 from helpers.hashing import files_hash
 from helpers.ir_files import check_ir, recorded_hashes
 from helpers.model_card import CONVERTED_COLOR_ORDER
@@ -43,9 +43,6 @@ QUANTIZATION_RECIPE = "3"
 # Fewer calibration images than this give ranges from too few samples to mean anything.
 MIN_CALIBRATION_IMAGES = 8
 
-
-class QuantizationError(TutorialError, RuntimeError):
-    """NNCF could not quantize the model, or the INT8 IR could not be saved."""
 
 
 @dataclass(frozen=True)
