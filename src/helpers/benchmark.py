@@ -29,8 +29,9 @@ from pathlib import Path
 import numpy as np
 import openvino as ov
 
+from helpers import cli
 from helpers.errors import CompileError, DamagedIRError, NotAnIRError
-from helpers.runtime import core
+from helpers.runtime import core, with_uint8_input
 
 HINTS = {"latency": "LATENCY", "throughput": "THROUGHPUT", "cumulative_throughput": "CUMULATIVE_THROUGHPUT"}
 INPUT_TYPES = ("u8", "f32")
@@ -122,9 +123,7 @@ def compile_for_benchmark(xml: Path | str | ov.Model, device: str = "CPU", hint:
         shape[0] = batch
         model.reshape({model.input().get_any_name(): shape})
     if input_type == "u8":
-        ppp = ov.preprocess.PrePostProcessor(model)
-        ppp.input().tensor().set_element_type(ov.Type.u8)
-        model = ppp.build()
+        model = with_uint8_input(model)
     config = {"PERFORMANCE_HINT": HINTS[hint], **(extra or {})}
     if streams is not None:
         config["NUM_STREAMS"] = str(streams)
@@ -362,14 +361,6 @@ def default_ir() -> tuple[Path, str]:
     return xml, weights.describe()
 
 
-def _shown(path: Path) -> str:
-    """A path relative to the current folder when it is below it (no machine paths in outputs)."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def main(argv: list[str] | None = None) -> int:
     from helpers.cli import ArgumentParser, positive_int, run
 
@@ -400,7 +391,7 @@ def _command(args) -> int:
     else:
         read_ir(args.model)  # a clear error for a file that is not an IR, before anything slow
         xml, origin = args.model, "given with --model"
-    print(f"model: {_shown(xml)} ({origin})")
+    print(f"model: {cli.shown(xml)} ({origin})")
     settings = dict(device=args.device, hint=args.hint, batch=args.batch, seconds=args.time,
                     precision=args.precision, input_type=args.input)
     if args.no_benchmark_app:
@@ -417,7 +408,7 @@ def _command(args) -> int:
                   "benchmark_app": [asdict(p.app) for p in pairs], "agreement": compare.agreement(pairs)}
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
-        print(f"wrote {_shown(args.json)}")
+        print(f"wrote {cli.shown(args.json)}")
     return 0
 
 

@@ -33,7 +33,7 @@ from helpers.metrics import top_k_hits, wilson_interval
 from helpers.model_card import CONVERTED_COLOR_ORDER, INPUT_SHAPE, NUM_CLASSES, ORIGINAL_COLOR_ORDER
 from helpers.preprocess import DEFAULT_PROTOCOL, load_and_crop_one
 from helpers.progress import tqdm
-from helpers.runtime import compile_model
+from helpers.runtime import compile_model, with_uint8_input
 
 THREADS = os.cpu_count() or 1
 # Decoded images waiting for inference: enough to keep every request fed, few enough to bound memory.
@@ -167,15 +167,6 @@ def _decoded_in_order(paths: list[Path], decode, pool: ThreadPoolExecutor):
 
 
 # --- OpenVINO ----------------------------------------------------------------------------------
-
-
-def with_uint8_input(model: ov.Model) -> ov.Model:
-    """The model taking its 1x224x224x3 input as uint8 (converted to float32 inside, exactly),
-    so decoded crops go in without a float copy in Python."""
-    ppp = ov.preprocess.PrePostProcessor(model)
-    ppp.input().tensor().set_element_type(ov.Type.u8)
-    ppp.input().preprocess().convert_element_type(ov.Type.f32)
-    return ppp.build()
 
 
 def _infer_all(queue: ov.AsyncInferQueue, items, failures: dict, paths, bar) -> None:

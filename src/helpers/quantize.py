@@ -380,21 +380,14 @@ def _quantize(args: argparse.Namespace) -> int:
     split_calibration(items, settings.calibration_images, settings.seed)  # too few images: fail before converting
     fp32 = prepare_models(with_keras=False).irs["FP32"].xml
     result = quantize_ir(items, settings, fp32_xml=fp32, rebuild=args.rebuild)
-    print(f"{'reused' if result.reused else 'wrote'} {_shown(result.xml)}: INT8 from {_shown(fp32)}, calibrated on "
+    print(f"{'reused' if result.reused else 'wrote'} {cli.shown(result.xml)}: INT8 from {cli.shown(fp32)}, "
+          "calibrated on "
           f"{len(result.calibration)} images (seed {settings.seed}), {len(result.held_out)} held out")
     print(f"settings: {settings.as_rt_info()}")
     print(f"quantized ops: {quantized_op_counts(result.xml)}")
     print(f"evaluate it: python -m helpers.evaluate DATA_DIR --precision INT8; "
-          f"benchmark it: python -m helpers.benchmark --model {_shown(result.xml)}")
+          f"benchmark it: python -m helpers.benchmark --model {cli.shown(result.xml)}")
     return 0
-
-
-def _shown(path: Path) -> str:
-    """A path relative to the current folder when it is below it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,23 @@ def core() -> ov.Core:
     return _core
 
 
+def read_model(model: ov.Model | Path | str, *, copy: bool = False) -> ov.Model:
+    """The ``ov.Model`` itself when given one (a clone with ``copy=True``, for changes the caller must not
+    see), else the model read from the IR path with the shared ``core()``."""
+    if isinstance(model, ov.Model):
+        return model.clone() if copy else model
+    return core().read_model(Path(model))
+
+
+def with_uint8_input(model: ov.Model) -> ov.Model:
+    """The model taking its 1x224x224x3 input as uint8 (converted to float32 inside, exactly), as
+    ``benchmark_app`` feeds image inputs, so decoded crops go in without a float copy in Python."""
+    ppp = ov.preprocess.PrePostProcessor(model)
+    ppp.input().tensor().set_element_type(ov.Type.u8)
+    ppp.input().preprocess().convert_element_type(ov.Type.f32)
+    return ppp.build()
+
+
 def default_inference_precision(device: str = "CPU") -> str:
     """The inference precision a device uses when none is asked for (for example 'bf16' or 'f32')."""
     return core().get_property(device, "INFERENCE_PRECISION_HINT").get_type_name()
