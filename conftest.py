@@ -2,13 +2,6 @@
 import pytest
 
 
-def pytest_collectstart(collector):
-    # TensorFlow and OpenVINO log to stderr, differently from one machine to the next:
-    # notebook outputs are compared without it.
-    if str(getattr(collector, "path", "")).endswith(".ipynb"):
-        collector.skip_compare += ("stderr",)
-
-
 def pytest_addoption(parser):
     parser.addoption("--plain-pip", action="store_true",
                      help="also run the slow tests marked plain_pip: a fresh venv, pip install -e . without "

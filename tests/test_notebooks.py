@@ -103,3 +103,26 @@ def test_saved_outputs_show_no_machine_paths_and_no_start_up_logs(notebook):
     for text in output_texts(notebook):
         assert not ABSOLUTE_PATH.search(text), f"{notebook.name} saved an absolute path: {text[:200]!r}"
         assert not START_UP_NOISE.search(text), f"{notebook.name} saved a library start-up log: {text[:200]!r}"
+
+
+SANITIZE_FILE = Path(__file__).parent / "nbval_sanitize.cfg"
+
+
+def _checked_outputs():
+    for notebook in NOTEBOOKS:
+        for cell in cells(notebook):
+            if "nbval-check-output" in cell.get("metadata", {}).get("tags", []):
+                for output in cell.get("outputs", []):
+                    yield "".join(output.get("text") or output.get("data", {}).get("text/plain", ""))
+
+
+def test_each_sanitize_pattern_stands_for_a_value_a_checked_cell_measures():
+    """nbval's sanitize file replaces measured values in checked outputs: each pattern must match one (a pattern
+    that matches nothing would hide a change nobody meant to allow), and none may blank a whole output."""
+    patterns = re.findall(r"^regex: (.+)$", SANITIZE_FILE.read_text(encoding="utf-8"), re.M)
+    assert patterns, f"{SANITIZE_FILE.name} has no patterns"
+    outputs = list(_checked_outputs())
+    for pattern in patterns:
+        matched = [text for text in outputs if re.search(pattern, text)]
+        assert matched, f"{SANITIZE_FILE.name}: {pattern!r} matches no checked output"
+        assert all(re.sub(pattern, "", text).strip() for text in matched), f"{pattern!r} blanks a whole output"
