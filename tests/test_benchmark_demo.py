@@ -1,22 +1,22 @@
-"""The classification benchmark demo and the device notes."""
+"""helpers.benchmark.demo: the classification benchmark demo, in a notebook and as a command (also by its old name)."""
+import runpy
+
 import cv2
 import numpy as np
 import pytest
 
-from helpers.benchmark_demo import TILE, run_classification_demo
-from helpers.benchmark_devices import device_problem, device_table
+from helpers.benchmark.demo import TILE, main, run_classification_demo
+from helpers.benchmark.measure import compile_for_benchmark
 from helpers.datasets import read_dataset
+from helpers.model_card import imagenet_classes
 from helpers.plots import plot_classification_grid
+from helpers.preprocess import load_and_crop_one
 
 
 @pytest.fixture
 def labelled_folder(tmp_path, prepared_ir):
     """Six random pictures named <synset>_<name>.JPEG; the first three labelled with the class
     the model predicts for them, the others with a different class."""
-    from helpers.benchmark import compile_for_benchmark
-    from helpers.model_card import imagenet_classes
-    from helpers.preprocess import load_and_crop_one
-
     rng = np.random.default_rng(1)
     compiled = compile_for_benchmark(prepared_ir["FP32"].xml, hint="latency", input_type="u8")
     synsets = [c.synset for c in imagenet_classes()]
@@ -43,17 +43,6 @@ def test_demo_counts_right_and_wrong_and_fills_the_grid(prepared_ir, labelled_fo
     assert "top-1 50.0 %" in figure.axes[0].get_title()
 
 
-def test_device_notes():
-    rows = {row["device"]: row for row in device_table()}
-    assert rows["CPU"]["runs here"]
-    for name, row in rows.items():
-        assert row["what"], name
-    assert "no device of that name" in device_problem("NOSUCHDEVICE")
-    missing = device_problem("GPU", "Cannot load library 'x/libopenvino_intel_gpu_plugin.so': "
-                                    "libOpenCL.so.1: cannot open shared object file: No such file or directory")
-    assert "libOpenCL.so.1 is missing" in missing and "OpenCL" in missing
-
-
 def test_a_time_limit_runs_the_images_again_until_it_is_spent(prepared_ir, labelled_folder):
     images = read_dataset(labelled_folder)
     state = run_classification_demo(prepared_ir["FP32"].xml, images, requests=2, seconds=1.0)
@@ -78,8 +67,6 @@ def _renamed_with_ground_truth(folder, target):
 
 
 def test_command_with_a_folder_and_with_a_ground_truth_file(prepared_ir, labelled_folder, tmp_path_factory, capsys):
-    from helpers.benchmark_demo import main
-
     tmp_path = tmp_path_factory.mktemp("outputs")  # labelled_folder is the test's own tmp_path
 
     grid = tmp_path / "grid.png"
@@ -104,8 +91,6 @@ def test_command_with_a_folder_and_with_a_ground_truth_file(prepared_ir, labelle
 
 
 def test_command_errors_name_the_image(prepared_ir, labelled_folder, tmp_path_factory, capsys):
-    from helpers.benchmark_demo import main
-
     tmp_path = tmp_path_factory.mktemp("outputs")
 
     ground_truth = _renamed_with_ground_truth(labelled_folder, tmp_path / "renamed")
@@ -130,3 +115,11 @@ def test_command_errors_name_the_image(prepared_ir, labelled_folder, tmp_path_fa
             main(arguments)
         assert exit_status.value.code == 2
     assert main([]) == 1 and "no images given" in capsys.readouterr().err
+
+
+def test_the_old_command_name_runs_the_demo(monkeypatch, capsys):
+    """``python -m helpers.benchmark_demo`` (the README's name) runs ``helpers.benchmark.demo``'s command."""
+    monkeypatch.setattr("sys.argv", ["helpers.benchmark_demo"])
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_module("helpers.benchmark_demo", run_name="__main__")
+    assert exited.value.code == 1 and "no images given" in capsys.readouterr().err

@@ -215,16 +215,14 @@ def plot_knob_sweep(results: list, knob: str, title: str):
 def plot_classification_grid(state, columns: int = 8, title: str | None = None):
     """One frame of the classification benchmark demo: the latest results as a grid of tiles,
     a green border for a right top-1 class, red for a wrong one, and the running top-1 and
-    images/s in the title. ``state`` is a ``helpers.benchmark_demo.DemoState``."""
-    from helpers.benchmark_demo import TILE
-
-    border, rows = 4, max(1, -(-len(state.tiles) // columns))
-    side = TILE + 2 * border
+    images/s in the title. ``state`` is a ``helpers.benchmark.demo.DemoState`` (its ``tile``: pixels per side)."""
+    border, rows, tile_side = 4, max(1, -(-len(state.tiles) // columns)), state.tile
+    side = tile_side + 2 * border
     canvas = np.full((rows * side, columns * side, 3), 255, np.uint8)
     for position, (tile, right) in enumerate(state.tiles):
         top, left = (position // columns) * side, (position % columns) * side
         canvas[top:top + side, left:left + side] = (40, 160, 60) if right else (210, 40, 40)
-        canvas[top + border:top + border + TILE, left + border:left + border + TILE] = tile
+        canvas[top + border:top + border + tile_side, left + border:left + border + tile_side] = tile
     fig, ax = plt.subplots(figsize=(1.1 * columns, 1.1 * rows + 0.6))
     ax.imshow(canvas)
     ax.axis("off")

@@ -25,6 +25,7 @@ import numpy as np
 import openvino as ov
 
 from helpers import cli, config
+from helpers.benchmark.devices import cpu_int8_support  # noqa: F401 (Lesson 06 imports it from here)
 from helpers.convert import RT_INFO_KEY, ir_path, save_ir
 from helpers.datasets import LabeledImage
 from helpers.errors import DatasetError, ModelNotFoundError, QuantizationError, TutorialError
@@ -322,20 +323,6 @@ def float_weights(model: ov.Model | Path) -> dict[str, np.ndarray]:
     """Each Convolution / GroupConvolution / MatMul layer's float32 weights in the FP32 IR, by friendly name."""
     return {op.get_friendly_name(): source.get_data().astype(np.float32).reshape(tuple(op.input_value(1).get_shape()))
             for op, source in _weighted_layers(model) if source.get_type_name() == "Constant"}
-
-
-def cpu_int8_support(device: str = "CPU") -> dict[str, bool]:
-    """The CPU features that make INT8 fast, from /proc/cpuinfo (Linux; all False elsewhere) and OpenVINO:
-    VNNI (AVX512-VNNI or AVX-VNNI: int8 dot products), AMX-INT8 (int8 matrix tiles), and whether OpenVINO's
-    device lists INT8 among its OPTIMIZATION_CAPABILITIES."""
-    try:
-        flags = set(next((line.split(":", 1)[1].split() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                          if line.startswith("flags")), []))
-    except OSError:
-        flags = set()
-    capabilities = core().get_property(device, "OPTIMIZATION_CAPABILITIES")
-    return {"AVX512-VNNI": "avx512_vnni" in flags, "AVX-VNNI": "avx_vnni" in flags, "AMX-INT8": "amx_int8" in flags,
-            "OpenVINO INT8 capability": "INT8" in capabilities}
 
 
 # --- command line ----------------------------------------------------------------------------------------------

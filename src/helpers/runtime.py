@@ -24,6 +24,12 @@ def core() -> ov.Core:
     return _core
 
 
+def device_options() -> list[str]:
+    """The devices OpenVINO sees here, plus AUTO (which picks among them). The one list of them:
+    ``helpers.benchmark.devices`` (all else the tutorial knows about devices) builds on it."""
+    return [*core().available_devices, "AUTO"]
+
+
 def read_model(model: ov.Model | Path | str, *, copy: bool = False) -> ov.Model:
     """The ``ov.Model`` itself when given one (a clone with ``copy=True``, for changes the caller must not
     see), else the model read from the IR path with the shared ``core()``."""
@@ -71,7 +77,7 @@ def compile_model(model: ov.Model | Path | str, device: str = "CPU", precision: 
     except RuntimeError as error:
         raise CompileError(
             f"OpenVINO could not compile the model for {device}: {openvino_reason(error)}. "
-            f"Choose one of the devices here: {', '.join([*core().available_devices, 'AUTO'])}."
+            f"Choose one of the devices here: {', '.join(device_options())}."
         ) from error
 
 

@@ -13,16 +13,11 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython.display import display
 
+from helpers.benchmark.devices import device_options
 from helpers.classify import Classifier, Prediction
 from helpers.demo_photos import DemoPhoto
 from helpers.errors import CompileError, ImageLoadError
 from helpers.images import load_image
-from helpers.runtime import core
-
-
-def device_options() -> list[str]:
-    """The devices OpenVINO sees here, plus AUTO (which picks among them)."""
-    return list(core().available_devices) + ["AUTO"]
 
 
 def device_dropdown(default: str = "CPU") -> widgets.Dropdown:

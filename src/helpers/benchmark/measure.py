@@ -1,9 +1,6 @@
-"""Benchmarks a learner can trust: latency and throughput of an IR on any OpenVINO device, measured
-the way OpenVINO's ``benchmark_app`` measures them, and the knobs that change them.
-
-    python -m helpers.benchmark [--model PATH] [--device CPU] [--hint latency|throughput|cumulative_throughput]
-                                [--batch N] [--time SECONDS] [--precision f32|bf16] [--input u8|f32]
-                                [--pairs N] [--no-benchmark-app] [--json FILE]
+"""The measurements themselves: latency and throughput of an IR on any OpenVINO device, measured
+the way OpenVINO's ``benchmark_app`` measures them, the knobs that change them, the same boundary for
+TensorFlow, and compile times. The command line is ``helpers.benchmark.__main__``.
 
 What "the way benchmark_app measures" means here (its source: ``openvino/tools/benchmark/``):
 - the model is fed **u8 pixels** by default, as benchmark_app feeds every image input: it adds a
@@ -18,20 +15,25 @@ What "the way benchmark_app measures" means here (its source: ``openvino/tools/b
 """
 from __future__ import annotations
 
-import json
-import sys
+import os
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import openvino as ov
 
-from helpers import cli
+from helpers.benchmark.devices import device_problem
 from helpers.errors import CompileError, DamagedIRError, NotAnIRError
-from helpers.runtime import core, with_uint8_input
+from helpers.ir_files import check_ir
+from helpers.runtime import core, read_model, with_uint8_input
+
+__all__ = ["BATCH_SIZES", "DEFAULT_INPUT_TYPE", "HINTS", "INPUT_TYPES", "OV_TIMING", "WALL_TIMING", "CompileTimes",
+           "Measured", "Result", "benchmark", "benchmark_openvino_calls", "benchmark_tensorflow",
+           "compile_for_benchmark", "compile_times", "measure_latency", "measure_throughput", "random_inputs",
+           "read_ir", "settings_dict", "summarise", "time_calls"]
 
 HINTS = {"latency": "LATENCY", "throughput": "THROUGHPUT", "cumulative_throughput": "CUMULATIVE_THROUGHPUT"}
 INPUT_TYPES = ("u8", "f32")
@@ -41,10 +43,23 @@ OV_TIMING = "InferRequest.latency"
 WALL_TIMING = "wall clock: numpy in, numpy out"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Measured:
+    """What a run reports whichever tool ran it (this package or benchmark_app): latencies in ms per
+    request (that is, per batch), throughput in images/s."""
 
-@dataclass(frozen=True)
-class Result:
-    """One benchmark run. Latencies in ms per request (that is, per batch); throughput in images/s."""
+    iterations: int
+    requests: int  # run at the same time
+    latency_median: float
+    latency_min: float
+    latency_max: float
+    throughput: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Result(Measured):
+    """One benchmark run of this package: every setting that changes the numbers, and the numbers
+    (``Measured``'s, and the 90th and 99th percentile latencies, ms)."""
 
     label: str
     device: str
@@ -52,17 +67,11 @@ class Result:
     batch: int
     streams: int
     threads: int
-    requests: int
     inference_precision: str  # what the device computes in: f32, bf16, ...
     input_type: str  # what the model is fed: u8 pixels or the IR's f32
     seconds: float
-    iterations: int
-    latency_median: float
     latency_p90: float
     latency_p99: float
-    latency_min: float
-    latency_max: float
-    throughput: float
     timing: str = OV_TIMING  # which clock gives the latencies
 
     @property
@@ -83,8 +92,11 @@ class Result:
 # --- reading and compiling ------------------------------------------------------------------------
 
 
-def read_ir(xml: Path | str) -> ov.Model:
-    """Read an OpenVINO IR; a missing file or a file that is not an IR raises with the fix."""
+def read_ir(xml: Path | str | ov.Model, *, copy: bool = False) -> ov.Model:
+    """Read an OpenVINO IR; a missing file or a file that is not an IR raises with the fix. An ``ov.Model``
+    is returned as it is (a clone with ``copy=True``), as ``helpers.runtime.read_model`` does."""
+    if isinstance(xml, ov.Model):
+        return read_model(xml, copy=copy)
     xml = Path(xml)
     fix = ("give the .xml of an OpenVINO IR (its .bin beside it), for example "
            "models/public/mobilenet-v3-small-1.0-224-tf/FP32/mobilenet-v3-small-1.0-224-tf.xml, "
@@ -95,8 +107,6 @@ def read_ir(xml: Path | str) -> ov.Model:
         raise NotAnIRError(f"{xml.name} is not an OpenVINO IR (an IR is an .xml file with a .bin beside it): {fix}")
     if not xml.with_suffix(".bin").is_file():
         raise NotAnIRError(f"{xml.name} has no {xml.with_suffix('.bin').name} beside it: {fix}")
-    from helpers.ir_files import check_ir
-
     try:
         return check_ir(xml)
     except DamagedIRError as error:  # one line: the file, what is wrong, how to make it again
@@ -117,7 +127,7 @@ def compile_for_benchmark(xml: Path | str | ov.Model, device: str = "CPU", hint:
         raise ValueError(f"hint must be one of {sorted(HINTS)}, not {hint!r}")
     if input_type not in INPUT_TYPES:
         raise ValueError(f"input_type must be one of {INPUT_TYPES}, not {input_type!r}")
-    model = xml.clone() if isinstance(xml, ov.Model) else read_ir(xml)
+    model = read_ir(xml, copy=True)  # reshaped and given a u8 input below: the caller's model stays as it is
     if batch != 1:
         shape = model.input().get_partial_shape()
         shape[0] = batch
@@ -134,7 +144,6 @@ def compile_for_benchmark(xml: Path | str | ov.Model, device: str = "CPU", hint:
     try:
         return core().compile_model(model, device, config)
     except RuntimeError as error:
-        from helpers.benchmark_devices import device_problem
         raise CompileError(device_problem(device, error)) from None
 
 
@@ -151,7 +160,7 @@ def random_inputs(compiled: ov.CompiledModel, count: int, seed: int = 0) -> list
 # --- the two measurement loops --------------------------------------------------------------------
 
 
-def describe(compiled: ov.CompiledModel) -> dict:
+def settings_dict(compiled: ov.CompiledModel) -> dict:
     """Streams, threads, requests, inference precision and input type the compiled model uses.
 
     A virtual device (AUTO) does not report streams, threads or precision itself; they are read
@@ -179,12 +188,20 @@ def summarise(label: str, compiled: ov.CompiledModel, device: str, hint: str, la
               seconds: float, requests: int, timing: str = OV_TIMING) -> Result:
     """A Result from per-request latencies (ms) and the run's iterations and duration."""
     batch = compiled.input().get_shape()[0]
-    setting = describe(compiled)
+    setting = settings_dict(compiled)
+    return _result(label=label, device=device, hint=hint, batch=batch, streams=setting["streams"],
+                   threads=setting["threads"], requests=requests, inference_precision=setting["precision"],
+                   input_type=setting["input_type"], latencies_ms=latencies_ms, iterations=iterations,
+                   seconds=seconds, timing=timing)
+
+
+def _result(*, latencies_ms, iterations: int, seconds: float, batch: int, **settings) -> Result:
+    """A Result from the run's settings, per-request latencies (ms), iterations and duration (s)."""
     lat = np.asarray(latencies_ms, dtype=float)
-    return Result(label, device, hint, batch, setting["streams"], setting["threads"], requests, setting["precision"],
-                  setting["input_type"], seconds, iterations, float(np.median(lat)), float(np.percentile(lat, 90)),
-                  float(np.percentile(lat, 99)), float(lat.min()), float(lat.max()), iterations * batch / seconds,
-                  timing)
+    return Result(**settings, batch=batch, seconds=seconds, iterations=iterations,
+                  latency_median=float(np.median(lat)), latency_p90=float(np.percentile(lat, 90)),
+                  latency_p99=float(np.percentile(lat, 99)), latency_min=float(lat.min()),
+                  latency_max=float(lat.max()), throughput=iterations * batch / seconds)
 
 
 def measure_latency(compiled: ov.CompiledModel, seconds: float = 10.0, device: str = "CPU", warmup: int = 10,
@@ -246,16 +263,6 @@ def benchmark(xml: Path | str, device: str = "CPU", hint: str = "throughput", ba
     return measure_throughput(compiled, seconds, device, label=label, hint=hint)
 
 
-def naive_loop(compiled: ov.CompiledModel, images: int = 200) -> float:
-    """Images per second of the loop people write first: call the compiled model on a numpy
-    array, one image after the other, timed around the loop with no warm-up."""
-    data = random_inputs(compiled, 1)[0]
-    start = time.perf_counter()
-    for _ in range(images):
-        compiled(data)
-    return images * data.shape[0] / (time.perf_counter() - start)
-
-
 # --- the same boundary for every framework ---------------------------------------------------------
 
 
@@ -277,19 +284,17 @@ def time_calls(call: Callable[[np.ndarray], np.ndarray], data: np.ndarray, secon
 
 
 def _wall_result(label, device, batch, threads, precision, input_type, latencies, duration) -> Result:
-    lat = np.asarray(latencies)
-    return Result(label, device, "-", batch, 1, threads, 1, precision, input_type, duration, len(lat),
-                  float(np.median(lat)), float(np.percentile(lat, 90)), float(np.percentile(lat, 99)),
-                  float(lat.min()), float(lat.max()), len(lat) * batch / duration, WALL_TIMING)
+    """A Result of ``time_calls``: one call at a time, no hint, timed by the wall clock."""
+    return _result(label=label, device=device, hint="-", batch=batch, streams=1, threads=threads, requests=1,
+                   inference_precision=precision, input_type=input_type, latencies_ms=latencies,
+                   iterations=len(latencies), seconds=duration, timing=WALL_TIMING)
 
 
 def benchmark_tensorflow(keras_model, batch: int = 1, seconds: float = 10.0, warmup: int = 5) -> Result:
     """The original model in TensorFlow: a compiled ``tf.function`` (graph mode) called on a numpy
     N x 224 x 224 x 3 float32 batch (RGB, 0..255) and its output turned back into numpy, one call
     after the other, timed by the wall clock around each call (the ``WALL_TIMING`` boundary)."""
-    import os
-
-    import tensorflow as tf
+    import tensorflow as tf  # seconds to import: only this function needs it
 
     predict = tf.function(lambda x: keras_model(x, training=False))
     data = np.random.default_rng(0).integers(0, 256, (batch, 224, 224, 3)).astype(np.float32)
@@ -306,7 +311,7 @@ def benchmark_openvino_calls(xml: Path | str, device: str = "CPU", batch: int = 
     request = compiled.create_infer_request()
     data = random_inputs(compiled, 1)[0]
     latencies, duration = time_calls(lambda x: request.infer({0: x})[0], data, seconds, warmup)
-    setting = describe(compiled)
+    setting = settings_dict(compiled)
     return _wall_result(label or f"OpenVINO b{batch}", device, batch, setting["threads"], setting["precision"],
                         "f32", latencies, duration)
 
@@ -343,74 +348,4 @@ def compile_times(xml: Path, device: str = "CPU", repeats: int = 3) -> CompileTi
         with tempfile.TemporaryDirectory(prefix="ov-cache-") as cache_dir:
             firsts.append(timed(cache_dir))
             cached.append(timed(cache_dir))
-    return CompileTimes(cold, float(np.median(firsts)), float(np.median(cached)))
-
-
-# --- command line -----------------------------------------------------------------------------------
-
-
-def default_ir() -> tuple[Path, str]:
-    """The FP32 IR to benchmark when ``--model`` is not given, and a line saying which weights it was made from.
-
-    Speed does not depend on the weights: an IR already in the models folder is used offline
-    (``helpers.prepare.ir_for_command``), and only a missing one is converted, downloading the weights if need be.
-    """
-    from helpers.prepare import ir_for_command
-
-    xml, weights = ir_for_command("FP32")
-    return xml, weights.describe()
-
-
-def main(argv: list[str] | None = None) -> int:
-    from helpers.cli import ArgumentParser, positive_int, run
-
-    parser = ArgumentParser(prog="python -m helpers.benchmark", description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, help="an IR .xml, e.g. an FP16 or INT8 one (default: the FP32 IR)")
-    parser.add_argument("--device", default="CPU", help="CPU, GPU, NPU, AUTO, ... (default CPU)")
-    parser.add_argument("--hint", choices=sorted(HINTS), default="throughput")
-    parser.add_argument("--batch", type=positive_int, default=1)
-    parser.add_argument("--time", type=positive_int, default=10, help="seconds per run, whole (default 10)")
-    parser.add_argument("--precision", help="inference precision hint, e.g. f32 or bf16 (default: the device's)")
-    parser.add_argument("--input", choices=INPUT_TYPES, default=DEFAULT_INPUT_TYPE,
-                        help="feed u8 pixels (benchmark_app's default) or the IR's f32 input (benchmark_app -ip f32)")
-    parser.add_argument("--pairs", type=positive_int, default=1,
-                        help="alternate helper and benchmark_app this many times; print the median ratios")
-    parser.add_argument("--no-benchmark-app", action="store_true", help="skip the run of benchmark_app")
-    parser.add_argument("--json", type=Path, help="write the results to this file")
-    args = parser.parse_args(argv)
-    return run(lambda: _command(args))
-
-
-def _command(args) -> int:
-    import pandas as pd
-
-    from helpers import benchmark_compare as compare
-
-    if args.model is None:
-        xml, origin = default_ir()
-    else:
-        read_ir(args.model)  # a clear error for a file that is not an IR, before anything slow
-        xml, origin = args.model, "given with --model"
-    print(f"model: {cli.shown(xml)} ({origin})")
-    settings = dict(device=args.device, hint=args.hint, batch=args.batch, seconds=args.time,
-                    precision=args.precision, input_type=args.input)
-    if args.no_benchmark_app:
-        ours = benchmark(xml, label="helpers.benchmark", **settings)
-        print(pd.DataFrame([ours.row()]).set_index("run").to_string())
-        report = {"helpers.benchmark": [asdict(ours)]}
-    else:
-        pairs = compare.compare_with_benchmark_app(xml, pairs=args.pairs, **settings)
-        print(f"benchmark_app {pairs[0].app.command}")
-        print(pd.DataFrame(compare.pairs_table(pairs)).to_string(index=False))
-        print()
-        print(pd.DataFrame(compare.agreement(pairs)).to_string(index=False))
-        report = {"helpers.benchmark": [asdict(p.ours) for p in pairs],
-                  "benchmark_app": [asdict(p.app) for p in pairs], "agreement": compare.agreement(pairs)}
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
-        print(f"wrote {cli.shown(args.json)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return CompileTimes(cold_ms=cold, first_with_cache_ms=float(np.median(firsts)), cached_ms=float(np.median(cached)))

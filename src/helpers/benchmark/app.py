@@ -1,4 +1,4 @@
-"""``helpers.benchmark`` checked against OpenVINO's ``benchmark_app``: run it, read its report file,
+"""``helpers.benchmark``'s measurements checked against OpenVINO's ``benchmark_app``: run it, read its report file,
 alternate the two tools, and summarise how far apart they are.
 
 benchmark_app's numbers are read from the report it writes (``-report_type no_counters
@@ -16,25 +16,19 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.benchmark import DEFAULT_INPUT_TYPE, Result, benchmark
+from helpers.benchmark.measure import DEFAULT_INPUT_TYPE, Measured, Result, benchmark
 from helpers.errors import BenchmarkAppError
 
 REPORT_FILE = "benchmark_report.json"
 
 
+@dataclass(frozen=True, kw_only=True)
+class BenchmarkAppResult(Measured):
+    """What benchmark_app's report says: ``Measured``'s numbers (its throughput is "FPS"), and its
+    mean latency (ms), duration, API (sync or async) and command line."""
 
-@dataclass(frozen=True)
-class BenchmarkAppResult:
-    """What benchmark_app's report says. Latencies in ms, throughput in images/s ("FPS")."""
-
-    throughput: float
-    latency_median: float
     latency_average: float
-    latency_min: float
-    latency_max: float
-    iterations: int
     duration_ms: float
-    requests: int
     api: str
     command: str
 
@@ -80,11 +74,12 @@ def read_benchmark_app_report(path: Path | str, command: str = "") -> BenchmarkA
         raise BenchmarkAppError(f"benchmark_app failed: {results['error']}")
     try:
         return BenchmarkAppResult(
-            float(results["throughput"]), float(results["latency (ms)"]), float(results["avg latency"]),
-            float(results["min latency"]), float(results["max latency"]),
-            int(results["total number of iterations"]), float(results["total execution time (ms)"]),
-            int(setup["number of parallel infer requests"]), str(setup["API"]),
-            command or " ".join(f"{k} {v}".strip() for k, v in report.get("cmd_options", {}).items()))
+            throughput=float(results["throughput"]), latency_median=float(results["latency (ms)"]),
+            latency_average=float(results["avg latency"]), latency_min=float(results["min latency"]),
+            latency_max=float(results["max latency"]), iterations=int(results["total number of iterations"]),
+            duration_ms=float(results["total execution time (ms)"]),
+            requests=int(setup["number of parallel infer requests"]), api=str(setup["API"]),
+            command=command or " ".join(f"{k} {v}".strip() for k, v in report.get("cmd_options", {}).items()))
     except KeyError as missing:
         raise BenchmarkAppError(f"benchmark_app's report {path.name} has no {missing}; it holds "
                                 f"{sorted(results)} and {sorted(setup)}") from None

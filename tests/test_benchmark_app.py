@@ -1,11 +1,11 @@
-"""benchmark_app's report file, the alternated pairs and their statistics."""
+"""helpers.benchmark.app: benchmark_app's report file, the alternated pairs and their statistics."""
 import json
 
 import pytest
 
-from helpers.benchmark import Result, main
-from helpers.benchmark_compare import (
-    BenchmarkAppError,
+from helpers.benchmark import Result
+from helpers.benchmark.__main__ import main
+from helpers.benchmark.app import (
     BenchmarkAppResult,
     Pair,
     agreement,
@@ -16,6 +16,7 @@ from helpers.benchmark_compare import (
     read_benchmark_app_report,
     run_benchmark_app,
 )
+from helpers.errors import BenchmarkAppError
 
 # What benchmark_app 2026.x writes with -report_type no_counters -report_folder DIR -json_stats.
 RECORDED_REPORT = {
@@ -32,12 +33,16 @@ RECORDED_REPORT = {
 
 
 def result(throughput: float, latency: float) -> Result:
-    return Result("x", "CPU", "throughput", 1, 2, 2, 2, "bf16", "u8", 1.0, 100, latency, latency, latency,
-                  latency, latency, throughput)
+    return Result(label="x", device="CPU", hint="throughput", batch=1, streams=2, threads=2, requests=2,
+                  inference_precision="bf16", input_type="u8", seconds=1.0, iterations=100, latency_median=latency,
+                  latency_p90=latency, latency_p99=latency, latency_min=latency, latency_max=latency,
+                  throughput=throughput)
 
 
 def app(throughput: float, latency: float) -> BenchmarkAppResult:
-    return BenchmarkAppResult(throughput, latency, latency, latency, latency, 100, 1000.0, 2, "async", "-d CPU")
+    return BenchmarkAppResult(throughput=throughput, latency_median=latency, latency_average=latency,
+                              latency_min=latency, latency_max=latency, iterations=100, duration_ms=1000.0, requests=2,
+                              api="async", command="-d CPU")
 
 
 def test_recorded_report_is_read(tmp_path):
