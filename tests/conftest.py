@@ -58,9 +58,9 @@ def sample_images():
 @pytest.fixture(scope="session")
 def swap_cost(prepared_ir):
     """What the 02.2 checker measures once: the colour-swap cost on labelled images (images, interval)."""
-    from helpers import exercises
+    from helpers.color_swap import measure_swap_cost
 
-    return exercises.measure_swap_cost()
+    return measure_swap_cost()
 
 
 @pytest.fixture(scope="session")

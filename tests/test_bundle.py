@@ -138,7 +138,7 @@ def test_a_bundle_holds_every_part_with_checksums_scripts_and_an_archive(tiny_wo
     assert len(wheels) == 2
     with zipfile.ZipFile(out / "wheels" / wheels[0]) as built:  # the package with its class names
         names = set(built.namelist())
-    assert {"helpers/bundle.py", "helpers/exercises.py", "helpers/data/imagenet_2012.txt"} <= names
+    assert {"helpers/bundle.py", "helpers/exercises/__init__.py", "helpers/data/imagenet_2012.txt"} <= names
     assert not any("__pycache__" in name for name in names)
     assert (out / "requirements.txt").read_text() == "tinypkg==1.0\n"
 

@@ -21,9 +21,8 @@ import pytest
 from openvino.preprocess import ColorFormat, PrePostProcessor, ResizeAlgorithm
 
 from helpers import exercises as ex
-from helpers import learner_code
-from helpers.exercises import NOT_ATTEMPTED, RIGHT, WRONG
-from tests.test_exercises import assert_not_yet, assert_right, solution
+from helpers.exercises import NOT_ATTEMPTED, RIGHT, WRONG, learner_code
+from tests.test_exercises import assert_not_yet, assert_right, camera, solution
 
 
 def assert_one_line_verdict(check):
@@ -41,7 +40,7 @@ def verdict(check, words):
         assert_not_yet(check, *words)
 
 
-# --- helpers.learner_code: the machinery every checker uses -----------------------------------------
+# --- helpers.exercises.learner_code: the machinery every checker uses -------------------------------
 
 
 def test_a_learner_function_that_never_returns_is_stopped_and_reported():
@@ -245,37 +244,6 @@ def test_02_2_answers_that_are_not_one_number(answer, words):
 # --- 02.3 ------------------------------------------------------------------------------------------------
 
 
-def camera(resize=ResizeAlgorithm.RESIZE_LINEAR, convert=True, reverse=False, color_format=True, float_first=False,
-           scale=None, mean=None, static=False):
-    """A learner's camera_model with the choices people make."""
-    def camera_model(model):
-        ppp = PrePostProcessor(model)
-        tensor = ppp.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout("NHWC"))
-        if static:
-            tensor.set_spatial_static_shape(480, 640)
-        else:
-            tensor.set_shape([1, 480, 640, 3])
-        if color_format:
-            tensor.set_color_format(ColorFormat.RGB)
-        steps = ppp.input().preprocess()
-        if float_first:
-            steps.convert_element_type(ov.Type.f32)
-        steps.resize(resize)
-        if not float_first:
-            steps.convert_element_type(ov.Type.f32)
-        if convert:
-            steps.convert_color(ColorFormat.BGR)
-        if reverse:
-            steps.reverse_channels()
-        if mean is not None:
-            steps.mean(mean)
-        if scale is not None:
-            steps.scale(scale)
-        ppp.input().model().set_layout(ov.Layout("NHWC"))
-        return ppp.build()
-    return camera_model
-
-
 def _ignoring_its_argument(camera_model):
     """The same chain on the IR read from disk (the learner ignores the model given): the checker can judge
     only from the answers."""
@@ -301,11 +269,11 @@ def impossible_colour_conversion(model):
     (camera(ResizeAlgorithm.RESIZE_CUBIC), None),
     (camera(ResizeAlgorithm.RESIZE_BILINEAR_PILLOW), None),  # antialiased: a fair choice, not a colour mistake
     (camera(ResizeAlgorithm.RESIZE_BICUBIC_PILLOW), None),
-    (camera(convert=False, reverse=True, color_format=False), None),
+    (camera(convert_to=None, reverse=True, color_format=None), None),
     (camera(static=True), None),
     (_ignoring_its_argument(solution("02").camera_model), None),
-    (camera(convert=False), ("wrong colour order",)),
-    (camera(ResizeAlgorithm.RESIZE_BILINEAR_PILLOW, convert=False), ("wrong colour order",)),
+    (camera(convert_to=None), ("wrong colour order",)),
+    (camera(ResizeAlgorithm.RESIZE_BILINEAR_PILLOW, convert_to=None), ("wrong colour order",)),
     (camera(scale=255.0), ("0..1",)),
     (camera(mean=127.5), ("negative",)),
     (impossible_colour_conversion, ()),
@@ -320,7 +288,7 @@ def test_02_3_answers(prepared_ir, camera_model, words):
 
 
 def test_02_3_a_wrong_colour_order_judged_from_the_answers_alone(prepared_ir):
-    check = ex.check_camera_preprocessing(_ignoring_its_argument(camera(convert=False)))
+    check = ex.check_camera_preprocessing(_ignoring_its_argument(camera(convert_to=None)))
     assert check.status == WRONG, str(check)
     assert_one_line_verdict(check)
 

@@ -194,34 +194,46 @@ def test_02_2_without_images_cannot_check_and_says_why(prepared_ir, offline_samp
     assert check.status == CANNOT_CHECK and config.ENV_DATA in check.message
 
 
-def _camera(color=ColorFormat.RGB, convert_to=ColorFormat.BGR, element=ov.Type.u8, resize=True, float_first=False):
-    """A camera PrePostProcessor chain, with the switches the usual mistakes flip."""
-    def build(model):
+def camera(resize=ResizeAlgorithm.RESIZE_LINEAR, convert_to=ColorFormat.BGR, element=ov.Type.u8,
+           color_format=ColorFormat.RGB, reverse=False, float_first=False, scale=None, mean=None, static=False):
+    """A learner's camera_model: a PrePostProcessor chain with the choices people make and the switches the usual
+    mistakes flip (None leaves a step out: no resize, no colour conversion, no colour format on the tensor)."""
+    def camera_model(model):
         ppp = PrePostProcessor(model)
-        tensor = ppp.input().tensor()
-        tensor.set_element_type(element).set_layout(ov.Layout("NHWC")).set_shape([1, 480, 640, 3])
-        tensor.set_color_format(color)
+        tensor = ppp.input().tensor().set_element_type(element).set_layout(ov.Layout("NHWC"))
+        if static:
+            tensor.set_spatial_static_shape(480, 640)
+        else:
+            tensor.set_shape([1, 480, 640, 3])
+        if color_format is not None:
+            tensor.set_color_format(color_format)
         steps = ppp.input().preprocess()
         if float_first:
             steps.convert_element_type(ov.Type.f32)
-        if resize:
-            steps.resize(ResizeAlgorithm.RESIZE_LINEAR)
+        if resize is not None:
+            steps.resize(resize)
         if not float_first and element != ov.Type.f32:
             steps.convert_element_type(ov.Type.f32)
         if convert_to is not None:
             steps.convert_color(convert_to)
+        if reverse:
+            steps.reverse_channels()
+        if mean is not None:
+            steps.mean(mean)
+        if scale is not None:
+            steps.scale(scale)
         ppp.input().model().set_layout(ov.Layout("NHWC"))
         return ppp.build()
-    return build
+    return camera_model
 
 
 def test_02_3_camera_preprocessing(prepared_ir):
     check = ex.check_camera_preprocessing
     assert_right(check(solution("02").camera_model))
-    assert_right(check(_camera(float_first=True)))  # resizing in float is as good
-    assert_not_yet(check(_camera(convert_to=None)), "wrong colour order")
-    assert_not_yet(check(_camera(element=ov.Type.f32)), "uint8")
-    assert_not_yet(check(_camera(resize=False)))  # the frame cannot reach the 224x224 network
+    assert_right(check(camera(float_first=True)))  # resizing in float is as good
+    assert_not_yet(check(camera(convert_to=None)), "wrong colour order")
+    assert_not_yet(check(camera(element=ov.Type.f32)), "uint8")
+    assert_not_yet(check(camera(resize=None)))  # the frame cannot reach the 224x224 network
     assert_not_yet(check(lambda model: "model"), "not an openvino.Model")
     assert_not_attempted(check(placeholder_function))
 

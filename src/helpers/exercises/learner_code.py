@@ -24,9 +24,6 @@ DEFAULT_TIMEOUT_S = 30.0
 _MESSAGE_LENGTH = 240
 
 
-
-
-
 def one_line(error: BaseException | str) -> str:
     """The informative line of an error message. OpenVINO's errors run over several lines ("Exception
     from src/...cpp:224:", "Check '...' failed at ...", then the reason); this keeps the reason."""
