@@ -75,7 +75,7 @@ def tiny_world(tmp_path, monkeypatch, project_wheel):
 
     The bundles reuse the project wheel built once by ``project_wheel`` (the real build step).
     """
-    monkeypatch.setattr(bundle, "build_project_wheel",
+    monkeypatch.setattr(bundle.build, "build_project_wheel",
                         lambda project, dest, pip_args=(): Path(shutil.copy2(project_wheel, dest)))
     wheels = tmp_path / "index"
     make_wheel(wheels)
@@ -138,7 +138,8 @@ def test_a_bundle_holds_every_part_with_checksums_scripts_and_an_archive(tiny_wo
     assert len(wheels) == 2
     with zipfile.ZipFile(out / "wheels" / wheels[0]) as built:  # the package with its class names
         names = set(built.namelist())
-    assert {"helpers/bundle.py", "helpers/exercises/__init__.py", "helpers/data/imagenet_2012.txt"} <= names
+    assert {"helpers/bundle/__init__.py", "helpers/bundle/templates/install.sh", "helpers/exercises/__init__.py",
+            "helpers/data/imagenet_2012.txt"} <= names
     assert not any("__pycache__" in name for name in names)
     assert (out / "requirements.txt").read_text() == "tinypkg==1.0\n"
 
