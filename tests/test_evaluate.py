@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from helpers.card_check import PARITY_TOLERANCE
+from helpers.cli.evaluate import main
 from helpers.datasets import LabeledImage, read_synset_named_folder
 from helpers.demo_photos import demo_photo
-from helpers.evaluate import Rates, agreement, evaluate_ir, evaluate_keras, main
+from helpers.evaluate import Rates, agreement, evaluate_ir, evaluate_keras
 from helpers.metrics import wilson_interval
 from helpers.model_card import imagenet_classes
 from tests.support import assert_same_top1_except_near_ties
