@@ -1,4 +1,5 @@
-"""Get the weights and convert the model, like ``omz_downloader`` + ``omz_converter``.
+"""Make the model ready to run: get the weights and convert them to IR, like ``omz_downloader`` + ``omz_converter``
+(images are ``helpers.preprocess``'s, or ``helpers.preprocessing_model``'s inside the IR).
 
     python -m helpers.prepare [--rebuild]
 

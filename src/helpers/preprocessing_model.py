@@ -1,4 +1,5 @@
-"""Put the preprocessing into the model with OpenVINO's PrePostProcessor.
+"""Preprocess images inside the model: OpenVINO's PrePostProcessor builds into the IR what ``helpers.preprocess``
+does in numpy and OpenCV (``helpers.prepare`` makes the IR itself).
 
 The result takes what a decoder gives: uint8 NHWC images of any size in the colour order you
 choose. Inside the model it resizes (bilinear) to 224x224, converts to float32 and reorders the

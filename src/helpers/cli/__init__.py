@@ -60,12 +60,15 @@ def run(command: Callable[[], int | None]) -> int:
         return EXIT_INTERRUPTED
 
 
-def parse_and_run(parser: argparse.ArgumentParser, command: Callable[[argparse.Namespace], int | None],
-                  argv: list[str] | None = None) -> int:
-    """A command's ``main``: parse ``argv`` (exit status 2 on a mistake, before anything slow), then ``run`` the
-    command on the parsed arguments."""
-    args = parser.parse_args(argv)
-    return run(lambda: command(args))
+def command(build_parser: Callable[[], argparse.ArgumentParser],
+            work: Callable[[argparse.Namespace], int | None]) -> Callable[[list[str] | None], int]:
+    """A command's ``main(argv=None)``: parse ``argv`` (exit status 2 on a mistake, before anything slow), then
+    ``run`` the work on the parsed arguments and return its exit status."""
+    def main(argv: list[str] | None = None) -> int:
+        args = build_parser().parse_args(argv)
+        return run(lambda: work(args))
+
+    return main
 
 
 def shown(path: Path | str) -> str:

@@ -54,10 +54,6 @@ def build_parser() -> cli.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    return cli.parse_and_run(build_parser(), run_classification, argv)
-
-
 def load_classifier(model: str = "ir", precision: str = "FP32", device: str = "CPU") -> tuple[Classifier, str]:
     """The command's classifier and a line naming the weights it was made from. The weights, the
     model (converted when missing) and compiling it each fail with their own TutorialError."""
@@ -107,6 +103,8 @@ def run_classification(args: argparse.Namespace) -> int:
         print(f"wrote {writer.frames} annotated frame(s) to {args.output}")
     return 1 if failed else 0
 
+
+main = cli.command(build_parser, run_classification)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -67,10 +67,6 @@ def build_parser() -> cli.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    return cli.parse_and_run(build_parser(), run_evaluation, argv)
-
-
 def run_evaluation(args: argparse.Namespace) -> int:
     """The command's steps, each failing with its own TutorialError: the images, the weights, the
     model (converted when missing), then compiling and evaluating."""
@@ -101,6 +97,8 @@ def run_evaluation(args: argparse.Namespace) -> int:
         print(f"wrote {args.json}")
     return 0
 
+
+main = cli.command(build_parser, run_evaluation)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -15,13 +15,11 @@ def build_parser() -> cli.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    return cli.parse_and_run(build_parser(), run_mirror, argv)
-
-
 def run_mirror(args: argparse.Namespace) -> None:
     print(mirror.write_mirror(args.folder, with_sample=not args.no_sample).describe())
 
+
+main = cli.command(build_parser, run_mirror)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -13,10 +13,6 @@ def build_parser() -> cli.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    return cli.parse_and_run(build_parser(), run_preparation, argv)
-
-
 def run_preparation(args: argparse.Namespace) -> int:
     prepared = prepare.prepare_models(with_keras=False, rebuild=args.rebuild)
     print(prepared.weights.describe())
@@ -24,6 +20,8 @@ def run_preparation(args: argparse.Namespace) -> int:
         print(f"{ir.precision}: {ir.xml} ({'reused' if ir.reused else 'written'})")
     return 0
 
+
+main = cli.command(build_parser, run_preparation)
 
 if __name__ == "__main__":
     raise SystemExit(main())

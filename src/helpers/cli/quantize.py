@@ -35,10 +35,6 @@ def build_parser() -> cli.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    return cli.parse_and_run(build_parser(), run_quantization, argv)
-
-
 def run_quantization(args: argparse.Namespace) -> int:
     """The images (too few fail before anything is converted), the FP32 IR, then the INT8 IR made or reused."""
     if args.data_dir:
@@ -59,6 +55,8 @@ def run_quantization(args: argparse.Namespace) -> int:
           f"benchmark it: python -m helpers.benchmark --model {cli.shown(result.xml)}")
     return 0
 
+
+main = cli.command(build_parser, run_quantization)
 
 if __name__ == "__main__":
     raise SystemExit(main())
