@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from helpers.classify import Classifier, main
+from helpers.classify import Classifier
+from helpers.cli.classify import main
 from helpers.demo_photos import demo_photo, demo_photos
 from helpers.images import ImageLoadError, load_image
 

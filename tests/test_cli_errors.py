@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
-from helpers import classify, cli, evaluate, prepare
+from helpers import cli, prepare
+from helpers.cli import classify, evaluate
+from helpers.cli import prepare as prepare_command
 from helpers.convert import ir_path
 from helpers.demo_photos import demo_photo
 from helpers.errors import ConfigError, TutorialError
@@ -39,7 +41,7 @@ def nothing_slow(monkeypatch):
     (evaluate.main, ["data", "--precision", "INT4"], "argument --precision: invalid choice: 'INT4'"),
     (classify.main, ["photo.jpg", "--precision", "fp16"], "argument --precision: invalid choice: 'fp16'"),
     (classify.main, ["photo.jpg", "--top", "0"], "argument --top: must be a whole number from 1 to 1000"),
-    (prepare.main, ["--rebuilt"], "unrecognized arguments: --rebuilt"),
+    (prepare_command.main, ["--rebuilt"], "unrecognized arguments: --rebuilt"),
 ])
 def test_argument_errors_exit_2_with_one_line(nothing_slow, capsys, main, arguments, message):
     with pytest.raises(SystemExit) as exited:
@@ -89,7 +91,7 @@ def test_tutorial_models_naming_a_file_is_a_clear_error(clean_env, tmp_path, cap
     not_a_folder = tmp_path / "models.txt"
     not_a_folder.write_text("oops")
     clean_env.setenv("TUTORIAL_MODELS", str(not_a_folder))
-    assert prepare.main([]) == 1
+    assert prepare_command.main([]) == 1
     line = error_line(capsys)
     assert line == (f"error: TUTORIAL_MODELS={not_a_folder} is a file, not a folder. Set it to a folder for the "
                     "models (it is created if missing), or unset it to use models/ in the project.")
@@ -114,7 +116,7 @@ def test_run_turns_tutorial_errors_into_status_1_and_lets_bugs_through(capsys):
 
 
 def test_evaluating_the_ir_imports_no_tensorflow_and_prints_no_start_up_noise(tiny_dataset, prepared_ir):
-    code = ("import sys; from helpers.evaluate import main; status = main(sys.argv[1:]); "
+    code = ("import sys; from helpers.cli.evaluate import main; status = main(sys.argv[1:]); "
             "assert 'tensorflow' not in sys.modules, 'TensorFlow was imported'; sys.exit(status)")
     done = subprocess.run([sys.executable, "-c", code, str(tiny_dataset), "--limit", "2"],
                           capture_output=True, text=True, timeout=300)

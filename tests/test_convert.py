@@ -6,7 +6,7 @@ import pytest
 
 from helpers import convert
 from helpers import model_card as card
-from helpers.convert import PRECISIONS, convert_to_ir, ir_path, ir_weights_sha384
+from helpers.convert import PRECISIONS, convert_to_ir, ir_path, ir_provenance
 from helpers.runtime import core
 
 
@@ -28,7 +28,7 @@ def test_ir_has_the_card_names_shapes_and_layout(prepared_ir, weights, precision
     assert str(ov.layout_helpers.get_layout(model.input())) == "[N,H,W,C]"
     assert card.OUTPUT_NAME in model.output().get_names()
     assert tuple(model.output().get_shape()) == card.OUTPUT_SHAPE
-    assert ir_weights_sha384(prepared_ir[precision].xml) == weights.sha384
+    assert ir_provenance(prepared_ir[precision].xml)["weights_sha384"] == weights.sha384
 
 
 def test_fp16_stores_half_size_weights(prepared_ir):
@@ -57,7 +57,7 @@ def test_conversion_is_reused_unless_weights_change_or_rebuild_is_asked(weights,
     other_weights = dataclasses.replace(weights, sha384="0" * 96)
     switched = convert_to_ir(other_weights, keras_model, models_root=tmp_path)
     assert not any(ir.reused for ir in switched.values()), "an IR from other weights must not be reused"
-    assert ir_weights_sha384(switched["FP32"].xml) == "0" * 96
+    assert ir_provenance(switched["FP32"].xml)["weights_sha384"] == "0" * 96
 
     rebuilt = convert_to_ir(other_weights, keras_model, models_root=tmp_path, rebuild=True)
     assert not any(ir.reused for ir in rebuilt.values())
@@ -101,7 +101,7 @@ def test_converted_ir_predicts_like_keras_on_a_photo(prepared_ir, keras_model, d
 
 
 def test_ir_records_its_provenance(prepared_ir, weights):
-    from helpers.convert import CONVERSION_RECIPE, ir_provenance
+    from helpers.convert import CONVERSION_RECIPE
 
     assert ir_provenance(prepared_ir["FP32"].xml) == {
         "weights_file": weights.path.name, "weights_sha384": weights.sha384,

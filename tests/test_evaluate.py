@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from helpers.card_check import PARITY_TOLERANCE
+from helpers.cli.evaluate import main
 from helpers.datasets import LabeledImage, read_synset_named_folder
 from helpers.demo_photos import demo_photo
-from helpers.evaluate import Rates, agreement, evaluate_ir, evaluate_keras, main
+from helpers.evaluate import Evaluation, Rates, agreement, evaluate_ir, evaluate_keras
 from helpers.metrics import wilson_interval
 from helpers.model_card import imagenet_classes
 from tests.support import assert_same_top1_except_near_ties
@@ -29,6 +30,22 @@ def test_rates_limit_is_every_core_busy():
     rates = Rates(decode=1100, inference=1300, pipeline=540)
     assert rates.limit == pytest.approx(595.83, abs=0.01)
     assert rates.share_of_limit == pytest.approx(0.9063, abs=1e-4)
+
+
+def test_row_formats_the_cells_the_lessons_show():
+    probabilities = np.full((4, 1000), 1e-3, np.float32)
+    probabilities[[0, 1, 2, 3], [7, 7, 9, 7]] = 0.9  # three of four right
+    evaluation = Evaluation(model="FP32 (f32)", inference_precision="f32", protocol="omz", labels=np.array([7] * 4),
+                            probabilities=probabilities, failures={}, seconds=1.0)
+    s = evaluation.summary()
+    interval = f"{s['top1_ci95'][0]:.1f} to {s['top1_ci95'][1]:.1f}"
+    assert evaluation.row() == {"model": "FP32 (f32)", "images": 4, "top-1 (%)": 75.0, "top-1 95 % interval": interval,
+                                "top-5 (%)": s["top5"],
+                                "top-5 95 % interval": f"{s['top5_ci95'][0]:.1f} to {s['top5_ci95'][1]:.1f}"}
+    detailed = evaluation.row("FP32 IR, f32", name_column="run", details=True)
+    assert list(detailed) == ["run", "computes in", "images", "failed", "top-1 (%)", "top-1 95 % interval",
+                              "top-5 (%)", "top-5 95 % interval"]
+    assert detailed["run"] == "FP32 IR, f32" and detailed["computes in"] == "f32" and detailed["failed"] == 0
 
 
 def test_unreadable_images_stay_in_the_denominator(tiny_dataset, prepared_ir, keras_model):

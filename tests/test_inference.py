@@ -3,7 +3,7 @@ import pytest
 
 from helpers.classify import Classifier
 from helpers.demo_photos import demo_photos
-from helpers.inference import compile_batched, infer_async, infer_batched, infer_sync, time_per_image
+from helpers.inference import compile_batched, infer_async, infer_batched, infer_sync
 from helpers.runtime import compile_model
 from tests.support import assert_same_top1_except_near_ties
 
@@ -44,11 +44,3 @@ def test_async_keeps_input_order_however_requests_finish(prepared_ir, demo_batch
     compiled = compile_model(prepared_ir["FP32"].xml, precision="f32", config={"PERFORMANCE_HINT": "THROUGHPUT"})
     reversed_out = infer_async(compiled, demo_batch[::-1].copy(), jobs=4)
     np.testing.assert_allclose(reversed_out[::-1], infer_async(compiled, demo_batch, jobs=1), atol=F32_AGREEMENT)
-
-
-def test_time_per_image_reports_median_and_range():
-    calls = []
-    timing = time_per_image(lambda batch: calls.append(len(batch)), np.zeros((4, 1)), repeats=3, warmup=2)
-    assert calls == [4] * 5
-    assert timing.repeats == 3 and timing.images == 4
-    assert 0 <= timing.min_ms <= timing.median_ms <= timing.max_ms

@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from helpers import config, mirror
+from helpers.cli import mirror as mirror_command
 from helpers.download import fetch
 from helpers.errors import DownloadError
 from helpers.model_card import OFFICIAL_WEIGHTS, SAMPLE_MIRROR_FOLDER
@@ -25,7 +26,7 @@ def test_the_mirror_holds_the_verified_sample_and_never_a_stand_in_as_official(m
 
 def test_the_command_says_how_to_serve_it_and_what_learners_set(verified_sample, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(config.ENV_DATA, str(verified_sample))
-    assert mirror.main([str(tmp_path / "m"), "--no-sample"]) == 0
+    assert mirror_command.main([str(tmp_path / "m"), "--no-sample"]) == 0
     out = capsys.readouterr().out
     assert f"python -m http.server --directory {tmp_path / 'm'} 8000" in out
     assert f"{config.ENV_MIRROR}=http://" in out and "weights: none" in out

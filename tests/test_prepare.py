@@ -1,5 +1,5 @@
 from helpers import config
-from helpers.prepare import main
+from helpers.cli.prepare import main
 
 
 def test_prepare_prints_the_weights_and_the_paths(prepared_ir, capsys):
@@ -42,7 +42,7 @@ def _ir_only_models_folder(tmp_path, prepared_ir, monkeypatch):
 
 def test_commands_use_the_ir_already_there_offline_and_name_its_weights(prepared_ir, weights, tmp_path,
                                                                          monkeypatch, capsys):
-    from helpers.classify import main as classify
+    from helpers.cli.classify import main as classify
     from helpers.demo_photos import demo_photo
 
     _ir_only_models_folder(tmp_path, prepared_ir, monkeypatch)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from helpers import config
+from helpers.cli.quantize import main
 from helpers.datasets import read_dataset
 from helpers.errors import DatasetError, ModelNotFoundError
 from helpers.quantize import (
@@ -14,7 +15,6 @@ from helpers.quantize import (
     QuantizationSettings,
     float_weights,
     int8_weights,
-    main,
     quantization_provenance,
     quantize_ir,
     quantized_op_counts,

@@ -13,7 +13,7 @@ import openvino as ov
 from helpers import model_card as card
 from helpers.color_order import ColorOrder, convert_color_order
 from helpers.keras_model import keras_predict
-from helpers.runtime import compile_model, core
+from helpers.runtime import compile_model, read_model
 
 # Output elements of these operations cost one FLOP each (reductions: one per input element).
 _ELEMENTWISE = {"Add", "Subtract", "Multiply", "Divide", "Relu", "HSwish", "HSigmoid", "Sigmoid",
@@ -86,7 +86,7 @@ def measure_color_order(ir: ov.Model | Path, keras_model, image_rgb: np.ndarray)
     does not blur the comparison. The tolerance is PARITY_TOLERANCE for float32 weights and
     FP16_PARITY_TOLERANCE for float16 ones.
     """
-    model = core().read_model(Path(ir)) if isinstance(ir, (str, Path)) else ir
+    model = read_model(ir)
     tolerance = FP16_PARITY_TOLERANCE if has_fp16_weights(model) else PARITY_TOLERANCE
     rgb = np.asarray(image_rgb, dtype=np.float32).reshape(card.INPUT_SHAPE)
     bgr = convert_color_order(rgb, ColorOrder.RGB, ColorOrder.BGR)
@@ -124,7 +124,7 @@ def check_against_card(xml: Path, keras_model, image_rgb: np.ndarray) -> tuple[l
     check, whose details come back beside the table. Every value in the table depends only
     on the graph, not on the weights' values.
     """
-    model = core().read_model(Path(xml))
+    model = read_model(xml)
     inp, out = model.input(), model.output()
     layout = str(ov.layout_helpers.get_layout(inp)).strip("[]").replace(",", "")
     mparams = count_parameters(model) / 1e6

@@ -22,8 +22,8 @@ class ColorOrder(StrEnum):
         """``order`` ("BGR", "RGB" or a ColorOrder) as a ColorOrder; ValueError for anything else."""
         try:
             return cls(order)
-        except ValueError:
-            raise ValueError(f"colour order must be one of {tuple(c.value for c in cls)}, not {order!r}") from None
+        except ValueError as error:
+            raise ValueError(f"colour order must be one of {tuple(c.value for c in cls)}, not {order!r}") from error
 
     @property
     def other(self) -> ColorOrder:

@@ -16,25 +16,27 @@ from pathlib import Path
 import openvino as ov
 
 from helpers import config
-from helpers.errors import ConversionError, ModelNotFoundError, TutorialError
-from helpers.ir_files import check_ir, publish_ir, recorded_hashes
+from helpers.errors import ConversionError, TutorialError
+from helpers.ir_files import missing_ir, publish_ir, recorded_provenance, reusable_ir
+from helpers.keras_model import build_keras_model
 from helpers.model_card import (
     CONVERTED_COLOR_ORDER,
     INPUT_LAYOUT,
     INPUT_NAME,
     INPUT_SHAPE,
+    INT8,
     MODEL_NAME,
     OUTPUT_NAME,
+    PRECISIONS,
 )
-from helpers.runtime import core, openvino_reason
+from helpers.runtime import openvino_reason
 from helpers.weights import WeightsInfo
 
-PRECISIONS = ("FP32", "FP16")  # the IR that convert_to_ir makes
-INT8 = "FP32-INT8"  # the quantized IR's folder: float32 where it is not quantized
+# PRECISIONS: the IR that convert_to_ir makes; INT8: the quantized IR's folder (both from the model card).
 # Every IR the command lines can run, by the name they take ("INT8" is short for FP32-INT8).
 CLI_PRECISIONS = ("FP32", "FP16", "INT8")
 _FOLDERS = {"FP32": "FP32", "FP16": "FP16", "INT8": INT8, INT8: INT8}
-# Where the IR records what it was made from (read back with ir_weights_sha384).
+# Where the IR records what it was made from (read back with ir_provenance).
 RT_INFO_KEY = "mobilenet_tutorial"
 # Raised whenever the conversion changes, so that IR made by an older recipe is rebuilt.
 # 2: the IR can be reshaped to any batch size. 3: a record of its files' sha256 beside it (helpers.ir_files).
@@ -57,9 +59,7 @@ def existing_ir(precision: str, models_root: Path | None = None) -> Path:
     xml = ir_path(precision, models_root)
     if xml.is_file() and xml.with_suffix(".bin").is_file():
         return xml
-    maker = ("Lesson 06 (06_int8_quantization.ipynb) or python -m helpers.quantize" if _FOLDERS[precision] == INT8
-             else "Lesson 01 or python -m helpers.prepare")
-    raise ModelNotFoundError(f"No {precision} IR at {xml}: make it first with {maker}.")
+    raise missing_ir(xml)
 
 
 def keras_to_ov(keras_model, weights: WeightsInfo) -> ov.Model:
@@ -84,21 +84,10 @@ def keras_to_ov(keras_model, weights: WeightsInfo) -> ov.Model:
     return model
 
 
-def ir_provenance(xml: Path) -> dict[str, str]:
-    """What the tutorial recorded in an IR when converting it: weights_file, weights_sha384,
-    color_order, recipe (empty for an IR made elsewhere)."""
-    return _provenance_of(core().read_model(Path(xml)))
-
-
-def _provenance_of(model: ov.Model) -> dict[str, str]:
-    if not model.has_rt_info([RT_INFO_KEY]):
-        return {}
-    return {key: str(value) for key, value in model.get_rt_info([RT_INFO_KEY]).value.items()}
-
-
-def ir_weights_sha384(xml: Path) -> str | None:
-    """The sha384 of the weights an IR was converted from, or None if it does not say."""
-    return ir_provenance(xml).get("weights_sha384")
+def ir_provenance(model: ov.Model | Path) -> dict[str, str]:
+    """What the tutorial recorded in an IR (a path or an ``ov.Model``) when converting it: weights_file,
+    weights_sha384, color_order, recipe (empty for an IR made elsewhere)."""
+    return recorded_provenance(model, RT_INFO_KEY)
 
 
 def save_ir(model: ov.Model, xml: Path, precision: str) -> Path:
@@ -118,20 +107,6 @@ class PreparedIR:
         return self.xml.with_suffix(".bin")
 
 
-def _reusable(xml: Path, weights: WeightsInfo) -> bool:
-    """Whether the IR at ``xml`` is whole, its files the ones recorded beside them, and made from ``weights`` by
-    this recipe. Reads only: a read-only models folder is reused as it is."""
-    if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
-        return False
-    try:
-        model = check_ir(xml)
-    except TutorialError:  # a damaged IR, or a .bin from another run, is rebuilt
-        return False
-    provenance = _provenance_of(model)
-    return (recorded_hashes(xml) is not None and provenance.get("weights_sha384") == weights.sha384
-            and provenance.get("recipe") == CONVERSION_RECIPE)
-
-
 def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = False,
                   models_root: Path | None = None) -> dict[str, PreparedIR]:
     """Make the FP32 and FP16 IR from ``weights``; reuse those already made from the same weights.
@@ -144,13 +119,13 @@ def convert_to_ir(weights: WeightsInfo, keras_model=None, *, rebuild: bool = Fal
     model = None
     for precision in PRECISIONS:
         xml = ir_path(precision, models_root)
-        if not rebuild and _reusable(xml, weights):
+        if not rebuild and reusable_ir(xml, RT_INFO_KEY, {"weights_sha384": weights.sha384,
+                                                          "recipe": CONVERSION_RECIPE}):
             prepared[precision] = PreparedIR(precision, xml, reused=True)
             continue
         if model is None:
             config.writable_folder(xml.parent)  # a read-only models folder is said before converting, not after
             if keras_model is None:
-                from helpers.keras_model import build_keras_model
                 keras_model = build_keras_model(weights)
             try:
                 model = keras_to_ov(keras_model, weights)

@@ -246,7 +246,7 @@ def read_devkit_val_folder(folder: Path, devkit: Path | None = None) -> list[Lab
 def devkit_id_to_index(meta_mat: Path) -> dict[int, int]:
     """The devkit's class IDs (ILSVRC2012_ID, 1..1000, in the devkit's own order) mapped to the
     model's class index, through the WNID of each leaf synset (num_children == 0) in ``meta_mat``."""
-    from scipy.io import loadmat  # only this layout needs scipy, so importing helpers stays light
+    from scipy.io import loadmat  # imported here: scipy.io takes a third of a second to import, for one layout
 
     meta_mat = Path(meta_mat)
     try:
@@ -423,7 +423,7 @@ def _read_text(annotation: Path) -> str:
             f"{annotation} is not a text file (byte {error.start} is not UTF-8): give a val.txt, the devkit's "
             f"{GROUND_TRUTH} or meta.mat, or the devkit folder; extract an archive such as "
             f"{DEVKIT_FOLDER}.tar.gz first."
-        ) from None
+        ) from error
 
 
 def _devkit_files(folder: Path, devkit: Path | None) -> tuple[Path, Path]:

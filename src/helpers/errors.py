@@ -4,6 +4,10 @@ Every message names the thing that is wrong and how to fix it, in one line where
 the command lines (``helpers.cli``) and the widgets can show it as it is. Each class also derives
 from the built-in exception a caller would have caught before (ValueError, RuntimeError), so
 ``except ValueError`` around ``load_image`` keeps working.
+
+Chaining, one way: an error raised while handling another is raised ``from error``, never ``from None``, so the
+cause (OpenVINO's, the OS's) stays in the traceback for whoever debugs; the command lines and widgets show only the
+message, so a learner still sees one line.
 """
 from __future__ import annotations
 

@@ -6,15 +6,12 @@
                                [--limit N] [--json FILE]
 
 Images that cannot be decoded count as wrong answers (they stay in the denominator) and are
-listed. Both models get Open Model Zoo's preprocessing, each in its own colour order.
+listed. Both models get Open Model Zoo's preprocessing, each in its own colour order. The command line
+is ``helpers.cli.evaluate``.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import platform
-import sys
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -25,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import openvino as ov
 
-from helpers import cli
 from helpers.datasets import LabeledImage, evenly_spaced
-from helpers.errors import TutorialError
-from helpers.images import ImageLoadError
+from helpers.errors import ImageLoadError
+from helpers.ir_files import check_ir
+from helpers.keras_model import keras_predict
 from helpers.metrics import top_k_hits, wilson_interval
 from helpers.model_card import CONVERTED_COLOR_ORDER, INPUT_SHAPE, NUM_CLASSES, ORIGINAL_COLOR_ORDER
 from helpers.preprocess import DEFAULT_PROTOCOL, load_and_crop_one
@@ -110,6 +107,25 @@ class Evaluation:
             out["pipeline_share_of_limit"] = round(self.rates.share_of_limit, 3)
         return out
 
+    def row(self, name: str | None = None, *, name_column: str = "model", details: bool = False) -> dict:
+        """One table row of the accuracy, its cells formatted as the lessons show them: ``{name_column: name}``
+        (``self.model`` when ``name`` is None), then with ``details`` the ``computes in`` precision, then
+        ``images``, with ``details`` the ``failed`` count, then ``top-1 (%)``, ``top-1 95 % interval``
+        ("73.5 to 78.7"), ``top-5 (%)``, ``top-5 95 % interval``. ``pd.DataFrame(rows).set_index(name_column)``
+        makes the table."""
+        s = self.summary()
+        row = {name_column: self.model if name is None else name}
+        if details:
+            row["computes in"] = s["inference_precision"]
+        row["images"] = s["images"]
+        if details:
+            row["failed"] = s["failed"]
+        for k in (1, 5):
+            low, high = s[f"top{k}_ci95"]
+            row[f"top-{k} (%)"] = s[f"top{k}"]
+            row[f"top-{k} 95 % interval"] = f"{low:.1f} to {high:.1f}"
+        return row
+
 
 @dataclass(frozen=True)
 class Agreement:
@@ -189,8 +205,6 @@ def evaluate_ir(items: list[LabeledImage], xml: Path, *, device: str = "CPU", pr
     CPUs that have it). With ``measure_rates`` it also times, on up to CALIBRATION_IMAGES images,
     decoding alone and inference alone, both on all cores.
     """
-    from helpers.ir_files import check_ir
-
     compiled = compile_model(with_uint8_input(check_ir(xml)), device, precision,
                              {"PERFORMANCE_HINT": "THROUGHPUT"})
     used = (compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name() if device == "CPU"
@@ -251,8 +265,6 @@ def _measure_rates(paths: list[Path], decode, queue: ov.AsyncInferQueue, pipelin
 def evaluate_keras(items: list[LabeledImage], keras_model, *, protocol: str = DEFAULT_PROTOCOL,
                    batch_size: int = 50, progress: bool = True) -> Evaluation:
     """Evaluate the original Keras model: decoding in threads, inference in batches of ``batch_size``."""
-    from helpers.keras_model import keras_predict
-
     paths = [item.path for item in items]
     results = np.full((len(items), NUM_CLASSES), np.nan, np.float32)
     failures: dict[str, str] = {}
@@ -284,101 +296,7 @@ def evaluate_keras(items: list[LabeledImage], keras_model, *, protocol: str = DE
                       seconds=seconds)
 
 
-# --- command line ------------------------------------------------------------------------------
-
-
-def versions() -> dict[str, str]:
-    """Versions of what produced the numbers."""
-    import cv2
-
-    from helpers.runtime import core
-
-    out = {"python": platform.python_version(), "openvino": ov.get_version(), "numpy": np.__version__,
-           "opencv": cv2.__version__, "cpu": core().get_property("CPU", "FULL_DEVICE_NAME"), "cores": str(THREADS)}
-    # TensorFlow's versions only when it ran: importing it just to ask would cost seconds.
-    if "keras" in sys.modules and "tensorflow" in sys.modules:
-        out.update(tensorflow=sys.modules["tensorflow"].__version__, keras=sys.modules["keras"].__version__)
-    return out
-
-
-def format_report(evaluation: Evaluation) -> str:
-    """Lines for a terminal: accuracy with intervals, failures, and the speed against its limit."""
-    s = evaluation.summary()
-    lines = [f"{s['model']} on {s['images']} images ({s['protocol']} preprocessing, {s['inference_precision']}):",
-             f"  top-1 {s['top1']:.2f} %  (95 % interval {s['top1_ci95'][0]:.1f} to {s['top1_ci95'][1]:.1f})",
-             f"  top-5 {s['top5']:.2f} %  (95 % interval {s['top5_ci95'][0]:.1f} to {s['top5_ci95'][1]:.1f})",
-             f"  images that could not be used: {s['failed']} (counted as wrong)"]
-    lines += [f"    {path}: {why}" for path, why in list(evaluation.failures.items())[:10]]
-    if evaluation.rates:
-        r = evaluation.rates
-        lines += [f"  decode+preprocess alone D = {r.decode:.0f} img/s, inference alone I = {r.inference:.0f} img/s "
-                  f"(each on all {THREADS} cores)",
-                  f"  pipeline {r.pipeline:.0f} img/s = {100 * r.share_of_limit:.0f} % of the limit "
-                  f"1/(1/D + 1/I) = {r.limit:.0f} img/s (decoding and inference share the cores)"]
-    else:
-        lines.append(f"  {s['images'] / max(s['seconds'], 1e-9):.0f} img/s")
-    return "\n".join(lines)
-
-
-def build_parser() -> cli.ArgumentParser:
-    from helpers.convert import CLI_PRECISIONS
-    from helpers.preprocess import PROTOCOLS
-
-    parser = cli.ArgumentParser(prog="python -m helpers.evaluate", description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="a folder of labelled ImageNet images")
-    parser.add_argument("--annotation", type=Path, help="val.txt or the devkit, when not found beside the images")
-    parser.add_argument("--model", choices=["ir", "keras"], default="ir")
-    parser.add_argument("--precision", choices=CLI_PRECISIONS, default="FP32",
-                        help="which IR (default FP32; INT8 needs Lesson 06 or python -m helpers.quantize first)")
-    parser.add_argument("--inference-precision", choices=["f32", "default"], default="f32",
-                        help="f32 (comparable with Keras, default) or the device's default (bf16 on CPUs that have it)")
-    parser.add_argument("--device", default="CPU")
-    parser.add_argument("--protocol", choices=sorted(PROTOCOLS), default=DEFAULT_PROTOCOL,
-                        help="preprocessing protocol (default omz)")
-    parser.add_argument("--limit", type=cli.positive_int, metavar="N",
-                        help="evaluate only N images, evenly spread over the dataset")
-    parser.add_argument("--json", type=Path, help="write the metrics, counts, rates and versions to this file")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return cli.run(lambda: _evaluate(args))
-
-
-def _evaluate(args: argparse.Namespace) -> int:
-    """The command's steps, each failing with its own TutorialError: the images, the weights, the
-    model (converted when missing), then compiling and evaluating."""
-    from helpers.datasets import read_dataset
-    from helpers.prepare import IRWeights, ir_for_command, prepare_models
-
-    if args.json and not args.json.parent.is_dir():  # found now, not after the evaluation
-        raise TutorialError(f"Cannot write --json {args.json}: there is no folder {args.json.parent}. "
-                            "Create it, or give a file in a folder that exists.")
-    items = read_dataset(args.data_dir, args.annotation)
-    if args.limit:
-        items = evenly_spaced(items, args.limit)
-    if args.model == "keras":
-        models = prepare_models(with_keras=True)
-        weights = IRWeights(file=models.weights.path.name, sha384=models.weights.sha384)
-        evaluation = evaluate_keras(items, models.keras_model, protocol=args.protocol)
-    else:
-        xml, weights = ir_for_command(args.precision)
-        evaluation = evaluate_ir(items, xml, device=args.device, protocol=args.protocol,
-                                 precision=None if args.inference_precision == "default" else "f32")
-    print(weights.describe())
-    print(format_report(evaluation))
-    if args.json:
-        report = {**evaluation.summary(), "data_dir": str(args.data_dir), "failures": evaluation.failures,
-                  "weights": weights.as_dict(), "versions": versions()}
-        try:
-            args.json.write_text(json.dumps(report, indent=2))
-        except OSError as error:
-            raise TutorialError(f"Could not write --json {args.json}: {error.strerror or error}. "
-                                "Give a file in a folder that exists and is writable.") from None
-        print(f"wrote {args.json}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from helpers.cli.evaluate import main  # the command line lives in helpers.cli
+
+    raise SystemExit(main())

@@ -18,7 +18,12 @@ def files_hash(paths: Iterable[Path | str], algorithm: str = "sha256") -> str:
     """The hex digest of the files' bytes one after another, in the order given."""
     digest = hashlib.new(algorithm)
     for path in paths:
-        with open(path, "rb") as stream:
-            for block in iter(lambda: stream.read(BLOCK_BYTES), b""):
-                digest.update(block)
+        add_file(digest, path)
     return digest.hexdigest()
+
+
+def add_file(digest, path: Path | str) -> None:
+    """Feed a file's bytes into a running ``hashlib`` digest, block by block (for a hash over more than files)."""
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(BLOCK_BYTES), b""):
+            digest.update(block)

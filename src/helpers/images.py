@@ -37,9 +37,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from helpers.color_order import ColorOrder, convert_color_order
+from helpers.demo_photos import demo_photo
 from helpers.errors import ImageLoadError
-
-COLOR_ORDERS = tuple(ColorOrder)
 
 # 50 megapixels: photos from the 50 MP cameras of many phones (8160 x 6120) still load; a
 # 10000 x 10000 image, a 200 MP phone photo or a decompression bomb is refused before decoding.
@@ -61,13 +60,7 @@ _HOW_TO_FIX = "Use a JPEG, PNG, BMP or WebP file."
 _CUT_SHORT = "is damaged or cut short (truncated)"
 _COPY_AGAIN = "Copy or download the file again."
 
-__all__ = ["COLOR_ORDERS", "MAX_IMAGE_PIXELS", "ImageLoadError", "check_color_order", "convert_color_order",
-           "demo_image_path", "load_image"]
-
-
-def check_color_order(order: str) -> ColorOrder:
-    """``order`` as a ColorOrder if it is "BGR" or "RGB", else raise ValueError."""
-    return ColorOrder.of(order)
+__all__ = ["MAX_IMAGE_PIXELS", "ImageLoadError", "convert_color_order", "demo_image_path", "load_image"]
 
 
 def load_image(path: str | Path, order: str = "BGR", *, max_pixels: int | None = None) -> np.ndarray:
@@ -112,8 +105,6 @@ def load_image(path: str | Path, order: str = "BGR", *, max_pixels: int | None =
 
 def demo_image_path() -> Path:
     """Lesson 01's photo, Grace Hopper in uniform (see ``helpers.demo_photos`` for its source)."""
-    from helpers.demo_photos import demo_photo
-
     return demo_photo("grace_hopper").path
 
 
@@ -146,17 +137,17 @@ def _read_checked_file(path: Path, max_pixels: int) -> tuple[bytes, Image.Image]
             f"{path} is too large: Pillow refused it from its header ({error}) The limit here is "
             f"{max_pixels:,} pixels (MAX_IMAGE_PIXELS), so it was not decoded. Shrink it first (for "
             "example to 4000 x 3000)."
-        ) from None
-    except FileNotFoundError:
-        raise ImageLoadError(f"Image not found: {path}. Check the path and the file name.") from None
-    except IsADirectoryError:
-        raise _folder_error(path) from None
-    except PermissionError:
+        ) from error
+    except FileNotFoundError as error:
+        raise ImageLoadError(f"Image not found: {path}. Check the path and the file name.") from error
+    except IsADirectoryError as error:
+        raise _folder_error(path) from error
+    except PermissionError as error:
         if path.is_dir():  # opening a folder fails this way on Windows
-            raise _folder_error(path) from None
-        raise ImageLoadError(f"Cannot read {path}: permission denied. Check the file's permissions.") from None
+            raise _folder_error(path) from error
+        raise ImageLoadError(f"Cannot read {path}: permission denied. Check the file's permissions.") from error
     except OSError as error:  # ImageLoadError is not an OSError: those raised above pass through
-        raise ImageLoadError(f"Cannot read {path}: {error}. Check that it is an ordinary file.") from None
+        raise ImageLoadError(f"Cannot read {path}: {error}. Check that it is an ordinary file.") from error
 
 
 def _folder_error(path: Path) -> ImageLoadError:
@@ -187,10 +178,10 @@ def _open_with_pillow(source, path: Path) -> Image.Image:
         if image_format:
             raise ImageLoadError(
                 f"{path} starts like a {image_format} file but is damaged or cut short ({reason}). {_COPY_AGAIN}"
-            ) from None
+            ) from error
         raise ImageLoadError(
             f"{path} is not an image that can be read ({reason}); it starts with {first_bytes!r}. {_HOW_TO_FIX}"
-        ) from None
+        ) from error
 
 
 def _format_from_signature(first_bytes: bytes) -> str | None:
@@ -210,7 +201,7 @@ def _imdecode(data: bytes, flags: int, path: Path) -> np.ndarray:
     try:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
     except cv2.error as error:
-        raise ImageLoadError(f"{path} is damaged: OpenCV could not decode it ({error}). {_HOW_TO_FIX}") from None
+        raise ImageLoadError(f"{path} is damaged: OpenCV could not decode it ({error}). {_HOW_TO_FIX}") from error
     if image is None:
         raise ImageLoadError(
             f"{path} {_CUT_SHORT}: its header is readable but OpenCV could not decode the pixels. "
@@ -249,7 +240,7 @@ def _decode_with_pillow(data: bytes, path: Path) -> np.ndarray:
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         raise ImageLoadError(
             f"{path} {_CUT_SHORT}: Pillow could not decode it ({str(error) or type(error).__name__}). {_COPY_AGAIN}"
-        ) from None
+        ) from error
 
 
 def _composite_on_white(image: np.ndarray) -> np.ndarray:

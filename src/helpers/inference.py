@@ -1,4 +1,4 @@
-"""Three ways to run the converted model with OpenVINO's own API, and how to time them.
+"""Three ways to run the converted model with OpenVINO's own API, and the record of a timing (``Timing``).
 
 - ``infer_sync``: one image at a time, each request waited for (simplest, lowest latency);
 - ``infer_batched``: the IR reshaped to take N images in one request (``compile_batched``);
@@ -8,9 +8,6 @@ All take an N x 224 x 224 x 3 float32 batch in the model's colour order and retu
 """
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +15,7 @@ import numpy as np
 import openvino as ov
 
 from helpers.model_card import INPUT_SHAPE
-from helpers.runtime import compile_model, core
+from helpers.runtime import compile_model, read_model
 
 
 def infer_sync(compiled: ov.CompiledModel, batch: np.ndarray) -> np.ndarray:
@@ -30,7 +27,7 @@ def infer_sync(compiled: ov.CompiledModel, batch: np.ndarray) -> np.ndarray:
 def compile_batched(ir: Path | ov.Model, batch_size: int, device: str = "CPU", precision: str | None = "f32",
                     config: dict | None = None) -> ov.CompiledModel:
     """Compile the IR reshaped to take ``batch_size`` images per request."""
-    model = core().read_model(Path(ir)) if isinstance(ir, (str, Path)) else ir.clone()
+    model = read_model(ir, copy=True)
     model.reshape({model.input().get_any_name(): [batch_size, *INPUT_SHAPE[1:]]})
     return compile_model(model, device, precision, config)
 
@@ -83,17 +80,3 @@ class Timing:
     @property
     def images_per_second(self) -> float:
         return 1000 / self.median_ms
-
-
-def time_per_image(run: Callable[[np.ndarray], np.ndarray], batch: np.ndarray, repeats: int = 5,
-                   warmup: int = 1) -> Timing:
-    """Run ``run(batch)`` ``warmup`` times untimed (first-inference costs), then ``repeats`` times
-    timed; the time per image of each repeat, summarised by its median and range."""
-    for _ in range(warmup):
-        run(batch)
-    per_image = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run(batch)
-        per_image.append(1000 * (time.perf_counter() - start) / len(batch))
-    return Timing(statistics.median(per_image), min(per_image), max(per_image), repeats, len(batch))

@@ -29,23 +29,42 @@ from pathlib import Path
 import openvino as ov
 
 from helpers import config
-from helpers.errors import DamagedIRError, FolderBusyError, ModelNotFoundError
+from helpers.errors import DamagedIRError, FolderBusyError, ModelNotFoundError, TutorialError
 from helpers.hashing import file_hash
-from helpers.runtime import core, openvino_reason
+from helpers.model_card import INT8, PRECISIONS
+from helpers.openvino_core import core, openvino_reason, read_model
 
 STAGING_PREFIX = ".saving-"
 RECORD_SUFFIX = ".sha256"  # the record beside an IR: <model>.sha256
 LOCK_TIMEOUT_S = 300.0  # publishing takes about a second; a longer wait means a stuck process
 
 
-def remake_hint(xml: Path) -> str:
-    """The command that makes the IR at ``xml`` again, from the folder it is in (Open Model Zoo's layout)."""
-    from helpers.convert import INT8, PRECISIONS
-
+def _made_by(xml: Path) -> tuple[str | None, str]:
+    """(the IR's precision, the step that makes it), from the folder it is in (Open Model Zoo's layout); the
+    precision is None for an IR outside that layout."""
     folder = Path(xml).parent.name
     if folder == INT8:
+        return "INT8", "Lesson 06 (06_int8_quantization.ipynb) or python -m helpers.quantize"
+    return (folder if folder in PRECISIONS else None), "Lesson 01 or python -m helpers.prepare"
+
+
+def missing_ir(xml: Path | str, missing: Path | None = None) -> ModelNotFoundError:
+    """The one error for an IR that is not there yet: ``No FP32 IR at <xml>: make it first with <the step>.``
+    (``missing``: the one file of the pair that is absent, when the other is there)."""
+    xml = Path(xml)
+    precision, maker = _made_by(xml)
+    detail = f" (its {missing.name} is missing)" if missing is not None and missing != xml else ""
+    if precision is None:
+        return ModelNotFoundError(f"No IR at {xml}{detail}: check the path, or make it first with {maker}.")
+    return ModelNotFoundError(f"No {precision} IR at {xml}{detail}: make it first with {maker}.")
+
+
+def remake_hint(xml: Path) -> str:
+    """The command that makes the IR at ``xml`` again, from the folder it is in (Open Model Zoo's layout)."""
+    precision, _ = _made_by(xml)
+    if precision == "INT8":
         return "make it again with python -m helpers.quantize --rebuild (or Lesson 06)"
-    if folder in PRECISIONS:
+    if precision is not None:
         return "make it again with python -m helpers.prepare --rebuild"
     return "replace it with a good copy of the IR, or make it again"
 
@@ -53,27 +72,28 @@ def remake_hint(xml: Path) -> str:
 def check_ir(xml: Path | str) -> ov.Model:
     """The model of the IR at ``xml``, read after checking that its files are whole and belong together.
 
-    Raises ModelNotFoundError when a file is missing and DamagedIRError (one line: the file, what is wrong, the
-    command that makes it again) when the ``.xml`` is not XML, OpenVINO cannot read the IR, or the ``.bin`` is not
-    the one the ``.xml`` was saved with.
+    Raises ModelNotFoundError (``missing_ir``) when a file is missing and DamagedIRError (one line: the file, what
+    is wrong, the command that makes it again) when the ``.xml`` is not XML, OpenVINO cannot read the IR, or the
+    ``.bin`` is not the one the ``.xml`` was saved with.
     """
     xml = Path(xml)
     weights = xml.with_suffix(".bin")
     fix = remake_hint(xml)
     for path in (xml, weights):
         if not path.is_file():
-            raise ModelNotFoundError(f"No {path.name} at {path.parent}: {fix}.")
+            raise missing_ir(xml, path)
     try:  # before OpenVINO, which would try every frontend on a broken file (and TensorFlow's prints to stderr)
         root = ElementTree.parse(xml).getroot()
     except ElementTree.ParseError as error:
-        raise DamagedIRError(f"{xml} cannot be read as an OpenVINO IR: it is not whole XML ({error}); {fix}.") from None
+        raise DamagedIRError(
+            f"{xml} cannot be read as an OpenVINO IR: it is not whole XML ({error}); {fix}.") from error
     if root.tag != "net":
         raise DamagedIRError(f"{xml} cannot be read as an OpenVINO IR: its XML is not a <net>; {fix}.")
     try:
         model = core().read_model(xml)
     except RuntimeError as error:
         raise DamagedIRError(f"{xml} cannot be read as an OpenVINO IR ({openvino_reason(error)}: the .bin is cut "
-                             f"short or does not match); {fix}.") from None
+                             f"short or does not match); {fix}.") from error
     recorded = recorded_hashes(xml)
     if recorded is not None:
         for path in (xml, weights):
@@ -94,6 +114,30 @@ def recorded_hashes(xml: Path | str) -> dict[str, str] | None:
     except (OSError, UnicodeDecodeError):
         return {}  # an unreadable record matches nothing
     return {name: digest for digest, _, name in (line.partition("  ") for line in lines if line.strip())}
+
+
+def recorded_provenance(model: ov.Model | Path | str, key: str) -> dict[str, str]:
+    """What the tutorial recorded under ``key`` in a model's rt_info (an IR path is read first), as strings;
+    empty for a model made elsewhere."""
+    model = read_model(model)
+    if not model.has_rt_info([key]):
+        return {}
+    return {name: str(value) for name, value in model.get_rt_info([key]).value.items()}
+
+
+def reusable_ir(xml: Path | str, key: str, wanted: dict[str, str]) -> bool:
+    """Whether the IR at ``xml`` can be used instead of made again: both files there, whole (``check_ir``), a record
+    of their sha256 beside them, and every entry of ``wanted`` recorded under ``key`` in its rt_info. Reads only,
+    so a read-only models folder is reused as it is."""
+    xml = Path(xml)
+    if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
+        return False
+    try:
+        model = check_ir(xml)
+    except TutorialError:  # a damaged IR, or a .bin from another run, is made again
+        return False
+    recorded = recorded_provenance(model, key)
+    return recorded_hashes(xml) is not None and all(recorded.get(name) == value for name, value in wanted.items())
 
 
 def publish_ir(model: ov.Model, xml: Path | str, *, compress_to_fp16: bool = False) -> Path:
@@ -144,11 +188,11 @@ def _folder_lock(folder: Path, timeout: float = LOCK_TIMEOUT_S):
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except BlockingIOError as error:
                 if time.monotonic() > deadline:
                     raise FolderBusyError(
                         f"Another process has been saving an IR into {folder} for {timeout:.0f} s; let it finish "
-                        "or stop it, then run again.") from None
+                        "or stop it, then run again.") from error
                 time.sleep(0.05)
         yield
     finally:

@@ -43,7 +43,7 @@ def build_keras_model(weights: WeightsInfo | Path):
     try:
         layout = keras_weights_format(path)
     except ValueError as error:
-        raise _cannot_load(path, str(error)) from None
+        raise _cannot_load(path, str(error)) from error
     try:
         with warnings.catch_warnings(record=True) as caught, tempfile.TemporaryDirectory() as folder:
             warnings.simplefilter("always")

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import cli, config
+from helpers import config
 from helpers.download import CannotWrite, is_complete, partial_file
 from helpers.errors import MirrorError
 from helpers.model_card import OFFICIAL_WEIGHTS, SAMPLE_MIRROR_FOLDER, RemoteFile
@@ -117,13 +116,7 @@ def _cannot_write(dest: Path, cause) -> MirrorError:
                        "another folder.")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = cli.ArgumentParser(prog="python -m helpers.mirror", description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path, metavar="DIR", help="the folder to write the mirror into")
-    parser.add_argument("--no-sample", action="store_true", help="only the weights, not the ImageNet sample")
-    args = parser.parse_args(argv)
-    return cli.run(lambda: print(write_mirror(args.folder, with_sample=not args.no_sample).describe()))
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from helpers.cli.mirror import main  # the command line lives in helpers.cli
+
+    raise SystemExit(main())

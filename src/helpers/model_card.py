@@ -11,8 +11,10 @@ from importlib import resources
 from helpers.color_order import ColorOrder
 
 MODEL_NAME = "mobilenet-v3-small-1.0-224-tf"
-FRAMEWORK = "tf"
-TASK = "classification"
+# The IR's folders in Open Model Zoo's layout, <models>/public/<model>/<folder>/: the precisions the converter makes,
+# and the quantized model's (float32 where it is not quantized).
+PRECISIONS = ("FP32", "FP16")
+INT8 = "FP32-INT8"
 
 # Input: one NHWC image, float32 values in [0, 255]. The Keras model scales them itself
 # (its Rescaling layer is inside), so no mean/scale preprocessing is needed outside.

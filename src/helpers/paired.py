@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 CONFIDENCE = 0.95
 BOOTSTRAP_RESAMPLES = 2000
@@ -76,6 +75,8 @@ def compare_paired(correct_a, correct_b, confidence: float = CONFIDENCE) -> Pair
         raise ValueError(f"a paired comparison needs results on the same images: got {a.size} and {b.size} results")
     if a.size < 2:
         raise ValueError(f"a paired comparison needs at least 2 images, got {a.size}")
+    from scipy.stats import binomtest, bootstrap  # imported here: scipy.stats takes a second to import
+
     a_only = int(np.sum(a & ~b))
     b_only = int(np.sum(b & ~a))
     difference = float(b.mean() - a.mean())
@@ -84,13 +85,13 @@ def compare_paired(correct_a, correct_b, confidence: float = CONFIDENCE) -> Pair
         low = high = 0.0
         p_value = 1.0
     else:
-        interval = stats.bootstrap(
+        interval = bootstrap(
             (a.astype(float), b.astype(float)), lambda x, y, axis=-1: np.mean(y, axis=axis) - np.mean(x, axis=axis),
             paired=True, vectorized=True, confidence_level=confidence, n_resamples=BOOTSTRAP_RESAMPLES,
             method="percentile", rng=np.random.default_rng(SEED),
         ).confidence_interval
         low, high = float(interval.low), float(interval.high)
-        p_value = float(stats.binomtest(b_only, a_only + b_only, 0.5).pvalue)
+        p_value = float(binomtest(b_only, a_only + b_only, 0.5).pvalue)
     return PairedComparison(n=int(a.size), accuracy_a=float(a.mean()), accuracy_b=float(b.mean()),
                             difference=difference, ci_low=low, ci_high=high, a_only=a_only, b_only=b_only,
                             p_value=p_value, confidence=confidence)

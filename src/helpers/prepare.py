@@ -1,4 +1,5 @@
-"""Get the weights and convert the model, like ``omz_downloader`` + ``omz_converter``.
+"""Make the model ready to run: get the weights and convert them to IR, like ``omz_downloader`` + ``omz_converter``
+(images are ``helpers.preprocess``'s, or ``helpers.preprocessing_model``'s inside the IR).
 
     python -m helpers.prepare [--rebuild]
 
@@ -10,13 +11,12 @@ IR (``ConversionError``).
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import cli
 from helpers.convert import PreparedIR, convert_to_ir, existing_ir, ir_path, ir_provenance
 from helpers.ir_files import check_ir
+from helpers.keras_model import build_keras_model
 from helpers.model_card import OFFICIAL_WEIGHTS
 from helpers.weights import WeightsInfo, resolve_weights, weights_at_hand
 
@@ -37,7 +37,6 @@ def prepare_models(*, with_keras: bool = True, rebuild: bool = False, progress: 
     weights = resolve_weights(progress=progress)
     keras_model = None
     if with_keras:
-        from helpers.keras_model import build_keras_model
         keras_model = build_keras_model(weights)
     irs = convert_to_ir(weights, keras_model, rebuild=rebuild)
     return PreparedModels(weights, irs, keras_model)
@@ -101,20 +100,7 @@ def ir_for_command(precision: str = "FP32") -> tuple[Path, IRWeights]:
     return prepared.irs[precision].xml, IRWeights(file=prepared.weights.path.name, sha384=prepared.weights.sha384)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = cli.ArgumentParser(prog="python -m helpers.prepare", description=__doc__.splitlines()[0])
-    parser.add_argument("--rebuild", action="store_true", help="convert again even if the IR is there")
-    args = parser.parse_args(argv)
-    return cli.run(lambda: _prepare(args.rebuild))
-
-
-def _prepare(rebuild: bool) -> int:
-    prepared = prepare_models(with_keras=False, rebuild=rebuild)
-    print(prepared.weights.describe())
-    for ir in prepared.irs.values():
-        print(f"{ir.precision}: {ir.xml} ({'reused' if ir.reused else 'written'})")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from helpers.cli.prepare import main  # the command line lives in helpers.cli
+
+    raise SystemExit(main())

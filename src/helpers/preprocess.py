@@ -1,4 +1,5 @@
-"""Preprocessing: from a decoded image to the model's input, in one place.
+"""Preprocess images outside the model, in numpy and OpenCV: a decoded image to the model's 224x224 input
+(``helpers.preprocessing_model`` builds these steps into the IR; ``helpers.prepare`` makes the model itself).
 
 The default protocol is Open Model Zoo's accuracy protocol for this model (its
 accuracy-check.yml): read with OpenCV (BGR), resize to 256x256 with bilinear interpolation

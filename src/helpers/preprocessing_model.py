@@ -1,4 +1,5 @@
-"""Put the preprocessing into the model with OpenVINO's PrePostProcessor.
+"""Preprocess images inside the model: OpenVINO's PrePostProcessor builds into the IR what ``helpers.preprocess``
+does in numpy and OpenCV (``helpers.prepare`` makes the IR itself).
 
 The result takes what a decoder gives: uint8 NHWC images of any size in the colour order you
 choose. Inside the model it resizes (bilinear) to 224x224, converts to float32 and reorders the
@@ -18,13 +19,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 import openvino as ov
+import openvino.opset13 as ops
 from openvino.preprocess import ColorFormat, PrePostProcessor, ResizeAlgorithm
 
 from helpers.color_order import ColorOrder
 from helpers.model_card import CONVERTED_COLOR_ORDER, INPUT_HEIGHT, INPUT_LAYOUT, INPUT_WIDTH
-from helpers.preprocess import RESIZE_SIDE
+from helpers.preprocess import RESIZE_SIDE, center_crop
 from helpers.progress import tqdm
-from helpers.runtime import compile_model, core
+from helpers.runtime import compile_model, read_model
 
 # Open Model Zoo keeps the central 224 of 256 in both directions.
 OMZ_CROP_FRACTION = INPUT_HEIGHT / RESIZE_SIDE
@@ -39,7 +41,7 @@ def with_preprocessing(ir: ov.Model | Path, image_order: str = "BGR") -> ov.Mode
     the model.
     """
     image_order = ColorOrder.of(image_order)
-    model = core().read_model(Path(ir)) if isinstance(ir, (str, Path)) else ir.clone()
+    model = read_model(ir, copy=True)
     ppp = PrePostProcessor(model)
     tensor = ppp.input().tensor()
     tensor.set_element_type(ov.Type.u8)
@@ -59,8 +61,6 @@ def with_preprocessing(ir: ov.Model | Path, image_order: str = "BGR") -> ov.Mode
 def identity_model() -> ov.Model:
     """A model that returns its 1x224x224x3 float32 input: with ``with_preprocessing`` it shows
     the picture OpenVINO's in-model preprocessing hands to the network."""
-    import openvino.opset13 as ops
-
     image = ops.parameter([1, INPUT_HEIGHT, INPUT_WIDTH, 3], ov.Type.f32, name="image")
     return ov.Model([ops.result(image)], [image], "identity")
 
@@ -68,9 +68,7 @@ def identity_model() -> ov.Model:
 def crop_central_share(image: np.ndarray, fraction: float = OMZ_CROP_FRACTION) -> np.ndarray:
     """The central ``fraction`` of an H x W x C image in both directions (a view, no copy)."""
     h, w = image.shape[:2]
-    crop_h, crop_w = max(1, round(h * fraction)), max(1, round(w * fraction))
-    top, left = (h - crop_h) // 2, (w - crop_w) // 2
-    return image[top:top + crop_h, left:left + crop_w]
+    return center_crop(image, max(1, round(h * fraction)), max(1, round(w * fraction)))
 
 
 @dataclass(frozen=True)

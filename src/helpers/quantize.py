@@ -13,7 +13,6 @@ The IR keeps the FP32 model's interface: 1x224x224x3 NHWC float32 **BGR** in [0,
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 from collections import Counter
@@ -24,16 +23,15 @@ from pathlib import Path
 import numpy as np
 import openvino as ov
 
-from helpers import cli, config
-from helpers.benchmark.devices import cpu_int8_support  # noqa: F401 (Lesson 06 imports it from here)
+from helpers import config
 from helpers.convert import RT_INFO_KEY, ir_path, save_ir
 from helpers.datasets import LabeledImage
-from helpers.errors import DatasetError, ModelNotFoundError, QuantizationError, TutorialError
-from helpers.hashing import files_hash
-from helpers.ir_files import check_ir, recorded_hashes
+from helpers.errors import DatasetError, QuantizationError, TutorialError
+from helpers.hashing import add_file, files_hash
+from helpers.ir_files import check_ir, missing_ir, recorded_provenance, reusable_ir
 from helpers.model_card import CONVERTED_COLOR_ORDER
 from helpers.preprocess import load_and_crop_one
-from helpers.runtime import core
+from helpers.runtime import read_model
 
 # Where the INT8 IR records how it was made (beside the FP32 IR's own RT_INFO_KEY, which it keeps).
 INT8_RT_INFO_KEY = f"{RT_INFO_KEY}_int8"
@@ -93,7 +91,7 @@ RECOMMENDED = QuantizationSettings()
 
 def nncf_options(settings: QuantizationSettings) -> dict:
     """The keyword arguments of ``nncf.quantize`` for ``settings`` (the dataset aside)."""
-    import nncf
+    import nncf  # imported here: nncf takes seconds to import
     from nncf.quantization.advanced_parameters import AdvancedQuantizationParameters
     from nncf.quantization.range_estimator import RangeEstimatorParametersSet
 
@@ -153,7 +151,7 @@ def images_sha256(items: list[LabeledImage]) -> str:
     digest = hashlib.sha256()
     for item in items:
         digest.update(Path(item.path).name.encode() + b"\0")
-        digest.update(Path(item.path).read_bytes())
+        add_file(digest, item.path)
     return digest.hexdigest()
 
 
@@ -168,7 +166,7 @@ def ir_sha256(xml: Path) -> str:
 def quantize_model(fp32_model: ov.Model, crops_bgr: np.ndarray, settings: QuantizationSettings = RECOMMENDED
                    ) -> ov.Model:
     """``nncf.quantize`` of the FP32 model, calibrated on N x 224 x 224 x 3 uint8 BGR crops."""
-    import nncf
+    import nncf  # imported here: nncf takes seconds to import
 
     if len(crops_bgr) < settings.calibration_images:
         raise DatasetError(f"{len(crops_bgr)} calibration images given, {settings.calibration_images} asked for.")
@@ -194,34 +192,16 @@ class QuantizedIR:
         return self.xml.with_suffix(".bin")
 
 
-def quantization_provenance(xml: Path) -> dict[str, str]:
-    """What ``quantize_ir`` recorded in an INT8 IR (empty for an IR made elsewhere)."""
-    return _quantization_provenance_of(core().read_model(Path(xml)))
-
-
-def _quantization_provenance_of(model: ov.Model) -> dict[str, str]:
-    if not model.has_rt_info([INT8_RT_INFO_KEY]):
-        return {}
-    return {key: str(value) for key, value in model.get_rt_info([INT8_RT_INFO_KEY]).value.items()}
+def quantization_provenance(model: ov.Model | Path) -> dict[str, str]:
+    """What ``quantize_ir`` recorded in an INT8 IR (a path or an ``ov.Model``; empty for an IR made elsewhere)."""
+    return recorded_provenance(model, INT8_RT_INFO_KEY)
 
 
 def _provenance(fp32_xml: Path, calibration: list[LabeledImage], settings: QuantizationSettings) -> dict[str, str]:
-    import nncf
+    import nncf  # imported here: nncf takes seconds to import
 
     return {"fp32_ir_sha256": ir_sha256(fp32_xml), "calibration_sha256": images_sha256(calibration),
             **settings.as_rt_info(), "nncf": nncf.__version__, "recipe": QUANTIZATION_RECIPE}
-
-
-def _reusable(xml: Path, wanted: dict[str, str]) -> bool:
-    """Whether the INT8 IR at ``xml`` is whole, its files the ones recorded beside them, and made as ``wanted``
-    says."""
-    if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
-        return False
-    try:
-        model = check_ir(xml)
-    except TutorialError:  # a damaged IR, or a .bin from another run, is made again
-        return False
-    return recorded_hashes(xml) is not None and _quantization_provenance_of(model) == wanted
 
 
 def quantize_ir(items: list[LabeledImage], settings: QuantizationSettings = RECOMMENDED, *,
@@ -235,11 +215,10 @@ def quantize_ir(items: list[LabeledImage], settings: QuantizationSettings = RECO
     fp32_xml = Path(fp32_xml) if fp32_xml else ir_path("FP32")
     int8_xml = Path(int8_xml) if int8_xml else ir_path("INT8")
     if not (fp32_xml.is_file() and fp32_xml.with_suffix(".bin").is_file()):
-        raise ModelNotFoundError(f"No FP32 IR at {fp32_xml} to quantize: make it first with Lesson 01 or "
-                                 "python -m helpers.prepare.")
+        raise missing_ir(fp32_xml)
     calibration, held_out = split_calibration(items, settings.calibration_images, settings.seed)
     wanted = _provenance(fp32_xml, calibration, settings)
-    if not rebuild and _reusable(int8_xml, wanted):
+    if not rebuild and reusable_ir(int8_xml, INT8_RT_INFO_KEY, wanted):
         return QuantizedIR(int8_xml, True, settings, calibration, held_out)
     model = quantize_model(check_ir(fp32_xml), decode_calibration_images(calibration), settings)
     for key, value in wanted.items():
@@ -259,8 +238,7 @@ def quantize_ir(items: list[LabeledImage], settings: QuantizationSettings = RECO
 
 def quantized_op_counts(model: ov.Model | Path) -> dict[str, int]:
     """How many ops of each type take a quantized (FakeQuantize) input, plus the FakeQuantize count itself."""
-    if isinstance(model, (str, Path)):
-        model = core().read_model(Path(model))
+    model = read_model(model)
     counts: Counter = Counter()
     for op in model.get_ops():
         if op.get_type_name() == "FakeQuantize":
@@ -274,8 +252,7 @@ def quantized_op_counts(model: ov.Model | Path) -> dict[str, int]:
 def quantized_ops(model: ov.Model | Path) -> dict[str, str]:
     """{friendly name: op type} of every op that takes a quantized (FakeQuantize) input: the ops that compute in
     INT8. Comparing two models' sets says which ops one of them keeps in float (what accuracy control reverted)."""
-    if isinstance(model, (str, Path)):
-        model = core().read_model(Path(model))
+    model = read_model(model)
     return {target.get_node().get_friendly_name(): target.get_node().get_type_name()
             for op in model.get_ops() if op.get_type_name() == "FakeQuantize"
             for target in op.output(0).get_target_inputs()}
@@ -283,9 +260,7 @@ def quantized_ops(model: ov.Model | Path) -> dict[str, str]:
 
 def _weighted_layers(model: ov.Model | Path):
     """(layer, the node its weights come from) for each Convolution, GroupConvolution and MatMul of ``model``."""
-    if isinstance(model, (str, Path)):
-        model = core().read_model(Path(model))
-    for op in model.get_ops():
+    for op in read_model(model).get_ops():
         if op.get_type_name() not in ("Convolution", "GroupConvolution", "MatMul"):
             continue
         source = op.input_value(1).get_node()
@@ -325,57 +300,7 @@ def float_weights(model: ov.Model | Path) -> dict[str, np.ndarray]:
             for op, source in _weighted_layers(model) if source.get_type_name() == "Constant"}
 
 
-# --- command line ----------------------------------------------------------------------------------------------
-
-
-def build_parser() -> cli.ArgumentParser:
-    parser = cli.ArgumentParser(prog="python -m helpers.quantize", description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", type=Path, nargs="?", metavar="DATA_DIR",
-                        help=f"labelled ImageNet images to calibrate on (default: {config.ENV_DATA}, else the ImageNet "
-                             "sample, downloaded on first use)")
-    parser.add_argument("--annotation", type=Path, help="val.txt or the devkit, when not found beside the images")
-    parser.add_argument("--calibration", type=cli.whole_number(MIN_CALIBRATION_IMAGES), metavar="N",
-                        default=RECOMMENDED.calibration_images,
-                        help=f"calibration images (default {RECOMMENDED.calibration_images})")
-    parser.add_argument("--seed", type=cli.whole_number(0), default=RECOMMENDED.seed,
-                        help="which images calibrate (default 0)")
-    parser.add_argument("--plain", action="store_true",
-                        help="nncf.quantize's defaults instead of the settings Lesson 06 recommends")
-    parser.add_argument("--rebuild", action="store_true", help="quantize even when a matching INT8 IR is there")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return cli.run(lambda: _quantize(args))
-
-
-def _quantize(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from helpers.datasets import read_dataset
-    from helpers.prepare import prepare_models
-    from helpers.sample import labelled_images
-
-    if args.data_dir:
-        items = read_dataset(args.data_dir, args.annotation)
-    else:
-        sample = labelled_images()
-        print(sample.describe())
-        items = sample.items
-    settings = replace(PLAIN if args.plain else RECOMMENDED, calibration_images=args.calibration, seed=args.seed)
-    split_calibration(items, settings.calibration_images, settings.seed)  # too few images: fail before converting
-    fp32 = prepare_models(with_keras=False).irs["FP32"].xml
-    result = quantize_ir(items, settings, fp32_xml=fp32, rebuild=args.rebuild)
-    print(f"{'reused' if result.reused else 'wrote'} {cli.shown(result.xml)}: INT8 from {cli.shown(fp32)}, "
-          "calibrated on "
-          f"{len(result.calibration)} images (seed {settings.seed}), {len(result.held_out)} held out")
-    print(f"settings: {settings.as_rt_info()}")
-    print(f"quantized ops: {quantized_op_counts(result.xml)}")
-    print(f"evaluate it: python -m helpers.evaluate DATA_DIR --precision INT8; "
-          f"benchmark it: python -m helpers.benchmark --model {cli.shown(result.xml)}")
-    return 0
-
-
 if __name__ == "__main__":
+    from helpers.cli.quantize import main  # the command line lives in helpers.cli
+
     raise SystemExit(main())

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import openvino as ov
 
 from helpers.classify import Classifier, Prediction, top_k
 from helpers.datasets import IMAGE_SUFFIXES
@@ -387,8 +388,6 @@ def run_stream(source, classifier: Classifier, requests: int = 0, k: int = 5, li
     annotated frame when ``draw``); it may return False to stop. The "infer" stage is the
     request's own inference time (``InferRequest.latency``), without any wait for a free request.
     """
-    import openvino as ov
-
     if requests and classifier.compiled_model is None:
         raise StreamError(f"--requests {requests}: an AsyncInferQueue needs an OpenVINO model; use --model ir, "
                           f"or --requests 0 for the synchronous loop.")

@@ -74,7 +74,7 @@ def keras_weights_format(path: Path) -> str:
     Raises ValueError saying why when it cannot be read as HDF5 or holds neither layout (a whole saved model in
     Keras 2's layout counts as KERAS2: Keras reads its weights).
     """
-    import h5py
+    import h5py  # imported here: h5py takes a quarter of a second to import, for this check only
 
     try:
         with h5py.File(Path(path), "r") as file:
@@ -83,7 +83,7 @@ def keras_weights_format(path: Path) -> str:
             if "layers" in file or "vars" in file:
                 return KERAS3
     except OSError as error:
-        raise ValueError(f"it cannot be read as HDF5 ({error})") from None
+        raise ValueError(f"it cannot be read as HDF5 ({error})") from error
     raise ValueError("it is HDF5 but holds no Keras weights (neither Keras 2's layer_names nor Keras 3's layers "
                      "and vars)")
 

@@ -1,4 +1,7 @@
-"""What every ``python -m helpers.X`` command shares: its argument parser and its error handling.
+"""The ``python -m helpers.X`` commands: what they share here (argument parser, error handling), each command's
+argument parser and printing in a module of its own (``helpers.cli.evaluate``, ``.quantize``, ``.classify``,
+``.prepare``, ``.mirror``), thin over the functions the lessons and tests call. ``python -m helpers.X`` runs
+``helpers.cli.X.main``.
 
 Exit status: 0 when the command did its work, 1 when it failed (a missing file, a download, a
 device that cannot compile: a ``TutorialError``, printed as ``error: <message>``), 2 for a mistake
@@ -55,6 +58,17 @@ def run(command: Callable[[], int | None]) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def command(build_parser: Callable[[], argparse.ArgumentParser],
+            work: Callable[[argparse.Namespace], int | None]) -> Callable[[list[str] | None], int]:
+    """A command's ``main(argv=None)``: parse ``argv`` (exit status 2 on a mistake, before anything slow), then
+    ``run`` the work on the parsed arguments and return its exit status."""
+    def main(argv: list[str] | None = None) -> int:
+        args = build_parser().parse_args(argv)
+        return run(lambda: work(args))
+
+    return main
 
 
 def shown(path: Path | str) -> str:
