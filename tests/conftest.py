@@ -9,6 +9,8 @@ import shutil
 import socket
 import threading
 
+import cv2
+import numpy as np
 import pytest
 
 from helpers import config
@@ -196,3 +198,13 @@ def refused_url():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         yield f"http://127.0.0.1:{sock.getsockname()[1]}/weights.h5"
+
+
+@pytest.fixture
+def red_png(tmp_path):
+    """A 400 x 300 PNG, pure red."""
+    path = tmp_path / "red.png"
+    image = np.zeros((300, 400, 3), np.uint8)
+    image[..., 2] = 255  # red, in OpenCV's BGR
+    cv2.imwrite(str(path), image)
+    return path

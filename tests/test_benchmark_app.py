@@ -8,11 +8,11 @@ from helpers.benchmark.__main__ import main
 from helpers.benchmark.app import (
     BenchmarkAppResult,
     Pair,
-    agreement,
     benchmark_app_arguments,
     input_type_ratios,
     pairs_table,
     ratio_summary,
+    ratios_by_metric,
     read_benchmark_app_report,
     run_benchmark_app,
 )
@@ -92,13 +92,13 @@ def test_ratio_statistics():
         ratio_summary([1.0, float("nan")])
 
 
-def test_pairs_and_agreement():
+def test_pairs_and_ratios_by_metric():
     pairs = [Pair(result(110, 2.0), app(100, 2.0)), Pair(result(95, 1.8), app(100, 2.0)),
              Pair(result(100, 2.4), app(100, 2.0))]
     rows = pairs_table(pairs)
     assert [r["throughput ratio"] for r in rows] == [1.1, 0.95, 1.0]
     assert [r["latency ratio"] for r in rows] == [1.0, 0.9, 1.2]
-    summary = {row["metric"]: row for row in agreement(pairs)}
+    summary = {row["metric"]: row for row in ratios_by_metric(pairs)}
     assert summary["throughput"]["median ratio"] == 1.0 and summary["throughput"]["lowest"] == 0.95
     assert summary["median latency"]["median ratio"] == 1.0 and summary["median latency"]["highest"] == 1.2
     assert summary["fastest inference"]["median ratio"] == 1.0 and rows[1]["fastest ratio"] == 0.9

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from helpers.classify import Classifier
+from helpers.classify import Classifier, top_k
 from helpers.cli.classify import main
 from helpers.demo_photos import demo_photo, demo_photos
 from helpers.images import ImageLoadError, load_image
@@ -141,3 +141,13 @@ def test_command_line_bad_sources_get_one_line(prepared_ir, tmp_path, capsys, mo
         assert main(list(arguments)) == 1, arguments
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1, (arguments, err)
+
+
+def test_top_k_is_sorted_and_named():
+    probabilities = np.zeros(1000, np.float32)
+    probabilities[[0, 652, 999]] = [0.2, 0.5, 0.3]
+    best = top_k(probabilities[None], k=3)
+    assert [(p.index, p.name) for p in best] == [(652, "military uniform"), (999, "toilet tissue"), (0, "tench")]
+    assert best[0].probability == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="expected 1000"):
+        top_k(np.ones(10))

@@ -395,3 +395,10 @@ def test_a_cut_png_is_refused_from_its_missing_end_without_libpng_noise(tmp_path
     with pytest.raises(ImageLoadError, match="PNG end marker is missing"):
         load_image(path)
     assert capfd.readouterr().err == ""
+
+
+def test_load_image_in_either_colour_order(red_png):
+    assert load_image(red_png, "BGR")[0, 0].tolist() == [0, 0, 255]
+    assert load_image(red_png, "RGB")[0, 0].tolist() == [255, 0, 0]
+    with pytest.raises(ValueError, match="colour order"):
+        load_image(red_png, "RGBA")

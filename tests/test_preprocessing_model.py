@@ -41,3 +41,10 @@ def test_comparison_with_the_numpy_pipeline(prepared_ir):
     result = compare_with_numpy_pipeline(images, prepared_ir["FP32"].xml, progress=False)
     assert result.images == 3 and result.top1_agreement == 1.0
     assert result.max_abs_diff < 0.05 and result.ms_in_model > 0 and result.ms_numpy > 0
+
+
+def test_in_model_preprocessing_agrees_with_numpy_on_top1(sample_images, prepared_ir):
+    """Lesson 02's claim, on real images: the preprocessing inside the model gives the top-1 of numpy's."""
+    decoded = [load_image(item.path, "BGR") for item in sample_images]
+    result = compare_with_numpy_pipeline(decoded, prepared_ir["FP32"].xml, progress=False)
+    assert result.top1_agreement >= 0.98

@@ -69,9 +69,9 @@ def _command(args) -> int:
         print(f"benchmark_app {pairs[0].app.command}")
         print(pd.DataFrame(app.pairs_table(pairs)).to_string(index=False))
         print()
-        print(pd.DataFrame(app.agreement(pairs)).to_string(index=False))
+        print(pd.DataFrame(app.ratios_by_metric(pairs)).to_string(index=False))
         report = {"helpers.benchmark": [asdict(p.ours) for p in pairs],
-                  "benchmark_app": [asdict(p.app) for p in pairs], "agreement": app.agreement(pairs)}
+                  "benchmark_app": [asdict(p.app) for p in pairs], "agreement": app.ratios_by_metric(pairs)}
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
         print(f"wrote {cli.shown(args.json)}")

@@ -82,7 +82,7 @@ def read_benchmark_app_report(path: Path | str, command: str = "") -> BenchmarkA
             command=command or " ".join(f"{k} {v}".strip() for k, v in report.get("cmd_options", {}).items()))
     except KeyError as missing:
         raise BenchmarkAppError(f"benchmark_app's report {path.name} has no {missing}; it holds "
-                                f"{sorted(results)} and {sorted(setup)}") from None
+                                f"{sorted(results)} and {sorted(setup)}") from missing
 
 
 def run_benchmark_app(xml: Path | str, device: str = "CPU", hint: str = "throughput", batch: int = 1,
@@ -157,7 +157,7 @@ def pairs_table(pairs: list[Pair]) -> list[dict]:
             for index, p in enumerate(pairs)]
 
 
-def agreement(pairs: list[Pair]) -> list[dict]:
+def ratios_by_metric(pairs: list[Pair]) -> list[dict]:
     """Median helper / benchmark_app ratio and its spread over the pairs, for throughput, median
     latency and the fastest inference."""
     rows = []

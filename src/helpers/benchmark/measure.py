@@ -110,7 +110,7 @@ def read_ir(xml: Path | str | ov.Model, *, copy: bool = False) -> ov.Model:
     try:
         return check_ir(xml)
     except DamagedIRError as error:  # one line: the file, what is wrong, how to make it again
-        raise NotAnIRError(str(error)) from None
+        raise NotAnIRError(str(error)) from error
 
 
 def compile_for_benchmark(xml: Path | str | ov.Model, device: str = "CPU", hint: str = "throughput", batch: int = 1,
@@ -144,7 +144,7 @@ def compile_for_benchmark(xml: Path | str | ov.Model, device: str = "CPU", hint:
     try:
         return core().compile_model(model, device, config)
     except RuntimeError as error:
-        raise CompileError(device_problem(device, error)) from None
+        raise CompileError(device_problem(device, error)) from error
 
 
 def random_inputs(compiled: ov.CompiledModel, count: int, seed: int = 0) -> list[np.ndarray]:

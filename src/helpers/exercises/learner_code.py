@@ -93,12 +93,12 @@ def call(function: Callable, *args, timeout_s: float = DEFAULT_TIMEOUT_S):
         raise LearnerError(f"expected a function, got {_kind(function)}.")
     try:
         result = run_with_timeout(lambda: function(*args), timeout_s)
-    except NotImplementedError:
-        raise Placeholder from None
+    except NotImplementedError as error:
+        raise Placeholder from error
     except LearnerError:
         raise
     except BaseException as error:  # noqa: BLE001 - any mistake in the learner's code becomes a verdict
-        raise LearnerError(f"your code raised {describe(error)}") from None
+        raise LearnerError(f"your code raised {describe(error)}") from error
     if result is Ellipsis or (result is None and does_nothing(function)):
         raise Placeholder
     if result is None:
@@ -152,8 +152,8 @@ def as_array(value, *, numeric: bool = True) -> np.ndarray:
     except Exception as error:  # noqa: BLE001 - ragged lists, tensors that refuse numpy
         if isinstance(value, (list, tuple)):
             raise LearnerError(f"a ragged {type(value).__name__} (its parts have different lengths), "
-                               "not one array") from None
-        raise LearnerError(f"{_kind(value)} that numpy cannot read ({describe(error)})") from None
+                               "not one array") from error
+        raise LearnerError(f"{_kind(value)} that numpy cannot read ({describe(error)})") from error
     if numeric and array.dtype.kind not in "biuf":
         raise LearnerError(f"{_kind(value)} of {array.dtype} values, not numbers")
     return array

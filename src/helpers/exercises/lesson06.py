@@ -76,8 +76,8 @@ def _split_parts(answer) -> tuple[list, list]:
     """(calibration, evaluation) as two lists of labelled images, or LearnerError saying what came back."""
     try:
         calibration, evaluation = (list(part) for part in answer)
-    except (TypeError, ValueError):
-        raise LearnerError("split must return two lists: (calibration, evaluation)") from None
+    except (TypeError, ValueError) as error:
+        raise LearnerError("split must return two lists: (calibration, evaluation)") from error
     if not all(isinstance(item, LabeledImage) for item in calibration + evaluation):
         strangers = {type(item).__name__ for item in calibration + evaluation if not isinstance(item, LabeledImage)}
         raise LearnerError(f"the two lists must hold the items themselves, not {', '.join(sorted(strangers))} "

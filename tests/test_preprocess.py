@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from helpers.preprocess import PROTOCOLS, load_and_crop, resize_and_crop
+from helpers.color_order import convert_color_order
+from helpers.images import load_image
+from helpers.preprocess import PROTOCOLS, center_crop, load_and_crop, preprocess, resize_and_crop
 
 
 def wide_image(height=200, width=600):
@@ -46,3 +48,24 @@ def test_load_and_crop_stacks_files_in_the_asked_order(tmp_path):
     assert crops.shape == (2, 224, 224, 3) and crops.dtype == np.uint8
     assert crops[0, 100, 100].tolist() == [0, 0, 255] and crops[1, 100, 100].tolist() == [255, 0, 0]
     assert load_and_crop([], progress=False).shape == (0, 224, 224, 3)
+
+
+def test_omz_resize_and_crop_takes_the_centre():
+    image = np.zeros((512, 512, 3), np.uint8)
+    image[128:384, 128:384] = 200  # halved to 64:192 of 256, then cropped from 16: 48:176 of 224
+    out = resize_and_crop(image)
+    assert out.shape == (224, 224, 3) and out.dtype == np.uint8
+    assert out[50:174, 50:174].min() == 200
+    assert out[:46].max() == 0 and out[178:].max() == 0 and out[:, :46].max() == 0
+    with pytest.raises(ValueError, match="cannot crop"):
+        center_crop(np.zeros((100, 300, 3), np.uint8))
+
+
+def test_preprocess_returns_float_nhwc_in_the_model_order(red_png):
+    bgr = load_image(red_png, "BGR")
+    for_ir = preprocess(bgr, "BGR", "BGR")
+    for_keras = preprocess(bgr, "BGR", "RGB")
+    assert for_ir.shape == for_keras.shape == (1, 224, 224, 3)
+    assert for_ir.dtype == np.float32
+    assert for_ir[0, 0, 0].tolist() == [0, 0, 255] and for_keras[0, 0, 0].tolist() == [255, 0, 0]
+    np.testing.assert_array_equal(convert_color_order(for_keras, "RGB", "BGR"), for_ir)
