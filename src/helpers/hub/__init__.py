@@ -25,7 +25,7 @@ import socket
 import stat
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from helpers import config
@@ -58,33 +58,23 @@ LAB_USER_SETTINGS = {
 
 @dataclass(frozen=True)
 class Room:
-    """Where a room's files live under its root folder."""
+    """Where a room's files live under its root folder: ``cache/`` (``models/``, ``imagenet-sample/`` and
+    ``weights/``, read-only once made), ``users/`` (each learner's home) and ``state/`` (the hub's own files)."""
 
     root: Path
+    cache: Path = field(init=False)
+    users: Path = field(init=False)
+    state: Path = field(init=False)
+    models: Path = field(init=False)
+    images: Path = field(init=False)
+    weights_dir: Path = field(init=False)
 
-    @property
-    def cache(self) -> Path:
-        return self.root / "cache"
-
-    @property
-    def users(self) -> Path:
-        return self.root / "users"
-
-    @property
-    def state(self) -> Path:
-        return self.root / "state"
-
-    @property
-    def models(self) -> Path:
-        return self.cache / "models"
-
-    @property
-    def images(self) -> Path:
-        return self.cache / "imagenet-sample"
-
-    @property
-    def weights_dir(self) -> Path:
-        return self.cache / "weights"
+    def __post_init__(self):
+        folders = {"cache": self.root / "cache", "users": self.root / "users", "state": self.root / "state"}
+        folders |= {"models": folders["cache"] / "models", "images": folders["cache"] / "imagenet-sample",
+                    "weights_dir": folders["cache"] / "weights"}
+        for name, folder in folders.items():
+            object.__setattr__(self, name, folder)  # a frozen dataclass sets its own fields this way
 
 
 # --- the shared cache -----------------------------------------------------------------------------------------
