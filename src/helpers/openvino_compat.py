@@ -20,6 +20,7 @@ import sys
 
 def fix_in_memory_tensorflow_conversion() -> None:
     """Wrap OpenVINO's ``get_environment_setup`` (see above); calling it again changes nothing."""
+    # Here, not at the top: OpenVINO's TensorFlow frontend loads only on the Python that needs this fix.
     from openvino.frontend.tensorflow import utils
 
     original = utils.get_environment_setup

@@ -23,7 +23,7 @@ class _NotebookLineTqdm(_terminal_tqdm):
     """tqdm's text bar, shown in one display output that each redraw replaces (closing draws the final state)."""
 
     def __init__(self, *args, **kwargs):
-        from IPython.display import display
+        from IPython.display import display  # here: only a notebook's bar needs IPython, not the commands
 
         kwargs.setdefault("ncols", 100)
         kwargs.setdefault("ascii", False)

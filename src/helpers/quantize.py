@@ -91,7 +91,8 @@ RECOMMENDED = QuantizationSettings()
 
 def nncf_options(settings: QuantizationSettings) -> dict:
     """The keyword arguments of ``nncf.quantize`` for ``settings`` (the dataset aside)."""
-    import nncf  # imported here: nncf takes seconds to import
+    # Imported here, not at the top: nncf takes seconds to import, and only quantizing needs it.
+    import nncf
     from nncf.quantization.advanced_parameters import AdvancedQuantizationParameters
     from nncf.quantization.range_estimator import RangeEstimatorParametersSet
 

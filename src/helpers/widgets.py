@@ -18,6 +18,7 @@ from helpers.classify import Classifier, Prediction
 from helpers.demo_photos import DemoPhoto
 from helpers.errors import CompileError, ImageLoadError
 from helpers.images import load_image
+from helpers.plots import BACKEND_COLORS, plot_top_k
 
 
 def device_dropdown(default: str = "CPU") -> widgets.Dropdown:
@@ -115,7 +116,6 @@ class ClassifyWidget:
         self.chart.layout.display = "none"
 
     def _chart_png(self, path: Path) -> bytes:
-        from helpers.plots import BACKEND_COLORS, plot_top_k
 
         backend = f"OpenVINO on {self.device.value}"
         fig = plot_top_k(load_image(path, "RGB"), {backend: self.result},

@@ -31,6 +31,9 @@ from pathlib import Path
 from helpers import config
 from helpers.errors import HubError
 from helpers.hashing import file_hash
+from helpers.mirror import copy_verified, verified_sample_source
+from helpers.sample import manifest, unverified
+from helpers.weights import resolve_weights
 
 ENV_PASSWORD = "TUTORIAL_ROOM_PASSWORD"
 ENV_ADMIN_PASSWORD = "TUTORIAL_ROOM_ADMIN_PASSWORD"
@@ -85,9 +88,6 @@ def prepare_cache(room: Room, *, python: str = sys.executable) -> dict:
     FP16 and INT8 IR made from them by the project's own commands, and the ImageNet sample (``TUTORIAL_DATA``'s
     verified copy, else downloaded); then record every file's sha256 and make the cache read-only. A second call
     reuses what is there. Returns the record (also ``<cache>/hub-cache.json``)."""
-    from helpers.mirror import copy_verified, verified_sample_source
-    from helpers.sample import manifest, unverified
-    from helpers.weights import resolve_weights
 
     if room.cache.exists():
         _make_writable(room.cache)

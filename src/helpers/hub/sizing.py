@@ -8,12 +8,16 @@ prints a table and how many learners a server of the given size holds at once.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
 
 from helpers import cli
 from helpers.errors import HubError
@@ -36,8 +40,6 @@ class LessonCost:
 def kernel_cost(pid: int) -> tuple[float, float]:
     """The peak resident memory (GB) of process ``pid`` and its CPU time (s, user + system, with the children it
     waited for, such as benchmark_app) so far, from /proc."""
-    import os
-
     status = Path(f"/proc/{pid}/status").read_text()
     peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -47,8 +49,6 @@ def kernel_cost(pid: int) -> tuple[float, float]:
 
 def measure_lesson(notebook: Path) -> LessonCost:
     """Run ``notebook`` in a fresh kernel, in a temporary folder as a learner's, and measure the kernel."""
-    import nbformat
-    from nbclient import NotebookClient
 
     nb = nbformat.read(notebook, as_version=4)
     folder = Path(tempfile.mkdtemp(prefix="sizing-"))
