@@ -18,7 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from helpers.config import ConfigError, quick_mode
+from helpers.config import quick_mode
+from helpers.errors import ConfigError
 
 DOCS = Path(__file__).resolve().parent
 PROJECT = DOCS.parent

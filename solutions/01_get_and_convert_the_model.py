@@ -1,8 +1,9 @@
 """Solutions to Lesson 01's exercises (01_get_and_convert_the_model.ipynb)."""
-import openvino as ov
-
-import helpers  # noqa: F401  (before TensorFlow: quiets its start-up logs)
+# Import helpers first: it keeps TensorFlow's start-up log lines out of the outputs.
 from helpers import exercises
+
+# isort: split
+import openvino as ov
 
 # 01.1 What each model takes: the card's facts. Open Model Zoo converts with reversed input channels,
 # so the IR takes what OpenCV reads; the Keras model has its Rescaling layer inside, so 0..255.

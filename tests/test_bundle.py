@@ -24,9 +24,9 @@ import numpy as np
 import pytest
 
 from helpers import bundle, config
-from helpers.bundle import BundleError, build_bundle, format_size_table, platform_tags
+from helpers.bundle import build_bundle, format_size_table, platform_tags
 from helpers.datasets import evenly_spaced, read_dataset
-from helpers.errors import DownloadError
+from helpers.errors import BundleError, DownloadError
 from helpers.model_card import OFFICIAL_WEIGHTS, imagenet_classes
 from helpers.sample import manifest
 from helpers.weights import HDF5_SIGNATURE

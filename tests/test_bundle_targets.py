@@ -5,7 +5,8 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 from helpers import config
-from helpers.bundle import BundleError, check_target
+from helpers.bundle import check_target
+from helpers.errors import BundleError
 
 REQUIRES = SpecifierSet(tomllib.loads((config.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
                         ["project"]["requires-python"])

@@ -4,7 +4,8 @@ import pytest
 from helpers.classify import Classifier, top_k
 from helpers.cli.classify import main
 from helpers.demo_photos import demo_photo, demo_photos
-from helpers.images import ImageLoadError, load_image
+from helpers.errors import ImageLoadError
+from helpers.images import load_image
 
 
 def test_demo_photos_ship_with_the_dependencies_and_name_their_licence():

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from helpers.download import PARTIAL_SUFFIX, DownloadError, fetch, is_complete
+from helpers.download import PARTIAL_SUFFIX, fetch, is_complete
+from helpers.errors import DownloadError
 from helpers.model_card import RemoteFile
 from tests.support import PAYLOAD, FaultyHandler
 

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile, ImageOps
 
-from helpers.images import MAX_IMAGE_PIXELS, ImageLoadError, load_image
+from helpers.errors import ImageLoadError
+from helpers.images import MAX_IMAGE_PIXELS, load_image
 
 RED, GREEN, BLUE, WHITE, BLACK = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255), (0, 0, 0)
 JPEG_TOLERANCE = 8  # flat colours survive JPEG within a few levels

@@ -4,9 +4,10 @@ import pytest
 
 from helpers import config
 from helpers import weights as weights_module
+from helpers.errors import WeightsFileError
 from helpers.keras_model import build_keras_model
 from helpers.model_card import OFFICIAL_WEIGHTS, RemoteFile
-from helpers.weights import WeightsFileError, check_weights_file, resolve_weights
+from helpers.weights import check_weights_file, resolve_weights
 from tests.support import PAYLOAD
 
 

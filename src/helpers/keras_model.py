@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from helpers.config import ENV_WEIGHTS
+from helpers.errors import WeightsFileError
 from helpers.model_card import INPUT_NAME, INPUT_SHAPE, NUM_CLASSES, OFFICIAL_WEIGHTS
-from helpers.weights import KERAS3, KERAS_SUFFIX, WeightsFileError, WeightsInfo, keras_weights_format
+from helpers.weights import KERAS3, KERAS_SUFFIX, WeightsInfo, keras_weights_format
 
 
 def build_keras_model(weights: WeightsInfo | Path):
