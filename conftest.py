@@ -1,5 +1,11 @@
 """pytest set-up shared by the unit tests and nbval's notebook runs."""
+from pathlib import Path
+
 import pytest
+
+# nbval's sanitize file for the measured values in the lessons' checked outputs, beside the lessons; given here as
+# an absolute path (nbval opens the option's path as it is, from wherever pytest was started).
+NBVAL_SANITIZE = Path(__file__).resolve().parent / "notebooks" / "nbval_sanitize.cfg"
 
 
 def pytest_addoption(parser):
@@ -9,6 +15,8 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    if getattr(config.option, "nbval_sanitize_with", "") is None:  # nbval is there and no other file was given
+        config.option.nbval_sanitize_with = str(NBVAL_SANITIZE)
     config.addinivalue_line("markers", "plain_pip: slow; runs only with --plain-pip (see pytest_addoption)")
 
 

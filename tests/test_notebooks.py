@@ -105,7 +105,7 @@ def test_saved_outputs_show_no_machine_paths_and_no_start_up_logs(notebook):
         assert not START_UP_NOISE.search(text), f"{notebook.name} saved a library start-up log: {text[:200]!r}"
 
 
-SANITIZE_FILE = Path(__file__).parent / "nbval_sanitize.cfg"
+SANITIZE_FILE = NOTEBOOK_DIR / "nbval_sanitize.cfg"
 
 
 def _checked_outputs():
@@ -126,3 +126,7 @@ def test_each_sanitize_pattern_stands_for_a_value_a_checked_cell_measures():
         matched = [text for text in outputs if re.search(pattern, text)]
         assert matched, f"{SANITIZE_FILE.name}: {pattern!r} matches no checked output"
         assert all(re.sub(pattern, "", text).strip() for text in matched), f"{pattern!r} blanks a whole output"
+
+
+def test_nbval_is_given_the_sanitize_file(pytestconfig):
+    assert pytestconfig.option.nbval_sanitize_with == str(SANITIZE_FILE.resolve())
