@@ -9,7 +9,9 @@ from helpers import config
 from helpers.cli.quantize import main
 from helpers.datasets import read_dataset
 from helpers.errors import DatasetError, ModelNotFoundError
+from helpers.ir_files import publish_ir, reusable_ir
 from helpers.quantize import (
+    INT8_RT_INFO_KEY,
     PLAIN,
     RECOMMENDED,
     QuantizationSettings,
@@ -21,6 +23,7 @@ from helpers.quantize import (
     quantized_ops,
     split_calibration,
 )
+from helpers.runtime import read_model
 
 SMALL = replace(RECOMMENDED, calibration_images=16)
 
@@ -85,6 +88,16 @@ def test_quantized_again_when_settings_change(small_int8, items, fp32_xml, tmp_p
     other = quantize_ir(items, replace(SMALL, seed=1), fp32_xml=fp32_xml, int8_xml=xml)
     assert not other.reused
     assert quantization_provenance(xml)["seed"] == "1"
+
+
+def test_quantized_again_when_its_record_holds_a_setting_todays_recipe_lacks(small_int8, items, fp32_xml, tmp_path):
+    """An INT8 IR recorded with one setting more than today's (made by an older recipe) is not taken as today's."""
+    model = read_model(small_int8.xml)
+    model.set_rt_info("0.5", [INT8_RT_INFO_KEY, "retired_setting"])
+    xml = publish_ir(model, tmp_path / "model.xml")
+    assert reusable_ir(xml, INT8_RT_INFO_KEY, quantization_provenance(small_int8.xml))  # a subset still matches
+    again = quantize_ir(items, SMALL, fp32_xml=fp32_xml, int8_xml=xml)
+    assert not again.reused and "retired_setting" not in quantization_provenance(xml)
 
 
 def test_quantized_again_when_the_fp32_ir_changes(small_int8, items, fp32_xml, tmp_path):

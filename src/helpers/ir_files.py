@@ -125,10 +125,11 @@ def recorded_provenance(model: ov.Model | Path | str, key: str) -> dict[str, str
     return {name: str(value) for name, value in model.get_rt_info([key]).value.items()}
 
 
-def reusable_ir(xml: Path | str, key: str, wanted: dict[str, str]) -> bool:
+def reusable_ir(xml: Path | str, key: str, wanted: dict[str, str], *, exact: bool = False) -> bool:
     """Whether the IR at ``xml`` can be used instead of made again: both files there, whole (``check_ir``), a record
-    of their sha256 beside them, and every entry of ``wanted`` recorded under ``key`` in its rt_info. Reads only,
-    so a read-only models folder is reused as it is."""
+    of their sha256 beside them, and every entry of ``wanted`` recorded under ``key`` in its rt_info (with
+    ``exact``, those entries and no others, for a record that holds only what ``wanted`` can hold). Reads only, so
+    a read-only models folder is reused as it is."""
     xml = Path(xml)
     if not (xml.is_file() and xml.with_suffix(".bin").is_file()):
         return False
@@ -137,7 +138,9 @@ def reusable_ir(xml: Path | str, key: str, wanted: dict[str, str]) -> bool:
     except TutorialError:  # a damaged IR, or a .bin from another run, is made again
         return False
     recorded = recorded_provenance(model, key)
-    return recorded_hashes(xml) is not None and all(recorded.get(name) == value for name, value in wanted.items())
+    if recorded_hashes(xml) is None or (exact and recorded.keys() != wanted.keys()):
+        return False
+    return all(recorded.get(name) == value for name, value in wanted.items())
 
 
 def publish_ir(model: ov.Model, xml: Path | str, *, compress_to_fp16: bool = False) -> Path:

@@ -219,7 +219,8 @@ def quantize_ir(items: list[LabeledImage], settings: QuantizationSettings = RECO
         raise missing_ir(fp32_xml)
     calibration, held_out = split_calibration(items, settings.calibration_images, settings.seed)
     wanted = _provenance(fp32_xml, calibration, settings)
-    if not rebuild and reusable_ir(int8_xml, INT8_RT_INFO_KEY, wanted):
+    # exact: a record holding a setting today's settings lack was made by another recipe.
+    if not rebuild and reusable_ir(int8_xml, INT8_RT_INFO_KEY, wanted, exact=True):
         return QuantizedIR(int8_xml, True, settings, calibration, held_out)
     model = quantize_model(check_ir(fp32_xml), decode_calibration_images(calibration), settings)
     for key, value in wanted.items():

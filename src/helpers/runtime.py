@@ -25,6 +25,7 @@ def device_options() -> list[str]:
     ``helpers.benchmark.devices`` (all else the tutorial knows about devices) builds on it."""
     return [*core().available_devices, "AUTO"]
 
+
 def with_uint8_input(model: ov.Model) -> ov.Model:
     """The model taking its 1x224x224x3 input as uint8 (converted to float32 inside, exactly), as
     ``benchmark_app`` feeds image inputs, so decoded crops go in without a float copy in Python."""
