@@ -4,7 +4,6 @@ import json
 import pytest
 
 from helpers.benchmark import Result
-from helpers.benchmark.__main__ import main
 from helpers.benchmark.app import (
     BenchmarkAppResult,
     Pair,
@@ -16,6 +15,7 @@ from helpers.benchmark.app import (
     read_benchmark_app_report,
     run_benchmark_app,
 )
+from helpers.cli.benchmark import main
 from helpers.errors import BenchmarkAppError
 
 # What benchmark_app 2026.x writes with -report_type no_counters -report_folder DIR -json_stats.

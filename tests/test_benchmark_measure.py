@@ -6,7 +6,6 @@ import socket
 import numpy as np
 import pytest
 
-from helpers.benchmark.__main__ import main
 from helpers.benchmark.measure import (
     OV_TIMING,
     WALL_TIMING,
@@ -20,6 +19,7 @@ from helpers.benchmark.measure import (
     measure_throughput,
     random_inputs,
 )
+from helpers.cli.benchmark import main
 from helpers.errors import CompileError, NotAnIRError
 
 SHORT = 0.3  # seconds per run: enough to exercise every path

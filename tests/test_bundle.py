@@ -25,6 +25,7 @@ import pytest
 
 from helpers import bundle, config
 from helpers.bundle import build_bundle, format_size_table, platform_tags
+from helpers.cli.bundle import main as bundle_command
 from helpers.datasets import evenly_spaced, read_dataset
 from helpers.errors import BundleError, DownloadError
 from helpers.model_card import OFFICIAL_WEIGHTS, imagenet_classes
@@ -269,14 +270,14 @@ def test_without_an_image_folder_or_a_source_the_error_names_the_remedies(tiny_w
 
 def test_command_line_rejects_a_negative_image_count(capsys):
     with pytest.raises(SystemExit) as exit_:
-        bundle.main(["--images", "-3"])
+        bundle_command(["--images", "-3"])
     assert exit_.value.code == 2
     assert "--images" in capsys.readouterr().err
 
 
 def test_command_line_reports_a_missing_weights_file_as_one_error_line(tiny_world, monkeypatch, capsys):
     monkeypatch.setenv(config.ENV_WEIGHTS, str(tiny_world["out"].parent / "nowhere.h5"))
-    assert bundle.main(["--out", str(tiny_world["out"]), "--images", "0"]) == 1
+    assert bundle_command(["--out", str(tiny_world["out"]), "--images", "0"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "nowhere.h5" in err
 

@@ -13,7 +13,7 @@ The parts:
   and compared (``from helpers.benchmark import app``);
 - ``devices``: which devices run here, what is missing for one that does not, the CPU's INT8 features;
 - ``demo``: Open Model Zoo's classification benchmark demo (``python -m helpers.benchmark.demo``);
-- ``__main__``: the command line above, over ``measure`` and ``app``.
+- the command line above is ``helpers.cli.benchmark``, over ``measure`` and ``app``.
 """
 # The package's names are the measurements' (measure.__all__), so a lesson writes ``from helpers.benchmark import ...``.
 from helpers.benchmark.measure import *  # noqa: F403

@@ -1,6 +1,6 @@
 """The measurements themselves: latency and throughput of an IR on any OpenVINO device, measured
 the way OpenVINO's ``benchmark_app`` measures them, the knobs that change them, the same boundary for
-TensorFlow, and compile times. The command line is ``helpers.benchmark.__main__``.
+TensorFlow, and compile times. The command line is ``helpers.cli.benchmark``.
 
 What "the way benchmark_app measures" means here (its source: ``openvino/tools/benchmark/``):
 - the model is fed **u8 pixels** by default, as benchmark_app feeds every image input: it adds a

@@ -26,10 +26,9 @@ The tar is not compressed: the wheels, most of the bundle, are zip files already
 spend a minute of CPU to save about one percent, and an uncompressed tar unpacks at disk speed.
 
 The package: ``build`` (choosing the files, pip, writing the folder and the tar), ``texts`` (the scripts and
-INSTRUCTIONS.md, filled from the files in ``templates/``), ``sizes`` (what each part weighs) and the command
-line in ``_cli`` (run by ``__main__``). The names below are the ones to import.
+INSTRUCTIONS.md, filled from the files in ``templates/``) and ``sizes`` (what each part weighs); the command
+line is ``helpers.cli.bundle``. The names below are the ones to import.
 """
-from helpers.bundle._cli import main
 from helpers.bundle.build import (
     MARKER,
     PROJECT_DIST,
@@ -52,6 +51,6 @@ from helpers.errors import BundleError
 __all__ = [
     "KERNEL_DISPLAY", "KERNEL_NAME", "MARKER", "MB", "PROJECT_DIST", "BundleError", "BundleReport", "PartSize",
     "build_bundle", "build_project_wheel", "check_target", "dominant_part", "download_wheels", "find_weights",
-    "format_size_table", "instructions_text", "largest_files", "main", "needed_glibc", "part_sizes",
+    "format_size_table", "instructions_text", "largest_files", "needed_glibc", "part_sizes",
     "platform_tags", "select_images", "shipped_image_name", "write_archive", "write_scripts",
 ]

@@ -1,6 +1,6 @@
-"""``python -m helpers.bundle``: see ``helpers.bundle`` (what a bundle holds) and ``--help`` (the options)."""
+"""``python -m helpers.bundle``: the command line lives in ``helpers.cli.bundle``."""
 import sys
 
-from helpers.bundle._cli import main
+from helpers.cli.bundle import main
 
 sys.exit(main())

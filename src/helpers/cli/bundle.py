@@ -39,3 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     return run(command)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
