@@ -1,6 +1,10 @@
+import re
+
 import pytest
 
 from helpers import config
+
+PROJECT = config.PROJECT_ROOT
 
 
 def test_defaults(clean_env):
@@ -49,3 +53,15 @@ def test_quick_mode_rejects_unclear_values(clean_env):
     clean_env.setenv(config.ENV_QUICK, "maybe")
     with pytest.raises(config.ConfigError, match="TUTORIAL_QUICK='maybe'"):
         config.quick_mode()
+
+
+def test_every_environment_variable_the_project_reads_is_in_the_readme():
+    """Each TUTORIAL_* and MOBILENET_* name in the package, the tests, tutorial.py, CI and the Dockerfile is
+    explained in README.md, where users look for the settings."""
+    sources = [*(PROJECT / "src").rglob("*.py"), *(PROJECT / "tests").rglob("*.py"), PROJECT / "tutorial.py",
+               PROJECT / ".ci" / "run", PROJECT / "Dockerfile"]
+    names = {name for path in sources
+             for name in re.findall(r"\b(?:TUTORIAL|MOBILENET)_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(encoding="utf-8"))}
+    assert {"MOBILENET_WEIGHTS", "TUTORIAL_DATA", "TUTORIAL_QUICK"} <= names  # the scan finds what it should
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    assert sorted(name for name in names if not re.search(rf"\b{name}\b", readme)) == []

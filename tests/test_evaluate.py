@@ -93,6 +93,19 @@ def test_command_line_prints_and_writes_json(tiny_dataset, prepared_ir, tmp_path
     assert data["weights"]["sha384"]
 
 
+def test_command_line_without_a_folder_takes_the_lessons_images(prepared_ir, tmp_path, capsys):
+    """No DATA_DIR: the images the lessons use (TUTORIAL_DATA here, else the ImageNet sample), said so."""
+    from helpers import config
+
+    folder = config.data_dir(required=False) or pytest.skip("TUTORIAL_DATA is not set")
+    report = tmp_path / "report.json"
+    assert main(["--limit", "8", "--json", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert f"folder {folder.name}" in out and "top-1" in out
+    data = json.loads(report.read_text())
+    assert data["images"] == 8 and data["data_dir"] == str(folder)
+
+
 def test_command_line_errors(tmp_path, tiny_dataset, prepared_ir, capsys):
     assert main([str(tmp_path / "nowhere")]) == 1
     assert "not a folder" in capsys.readouterr().err

@@ -12,8 +12,9 @@ import numpy as np
 import openvino as ov
 
 from helpers import cli, evaluate, prepare
+from helpers.cli.images import add_images_arguments, labelled_items
 from helpers.convert import CLI_PRECISIONS
-from helpers.datasets import evenly_spaced, read_dataset
+from helpers.datasets import evenly_spaced
 from helpers.errors import TutorialError
 from helpers.evaluate import THREADS, Evaluation, evaluate_ir, evaluate_keras
 from helpers.preprocess import DEFAULT_PROTOCOL, PROTOCOLS
@@ -51,8 +52,7 @@ def format_report(evaluation: Evaluation) -> str:
 
 def build_parser() -> cli.ArgumentParser:
     parser = cli.ArgumentParser(prog="python -m helpers.evaluate", description=evaluate.__doc__.splitlines()[0])
-    parser.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="a folder of labelled ImageNet images")
-    parser.add_argument("--annotation", type=Path, help="val.txt or the devkit, when not found beside the images")
+    add_images_arguments(parser, "to evaluate on")
     parser.add_argument("--model", choices=["ir", "keras"], default="ir")
     parser.add_argument("--precision", choices=CLI_PRECISIONS, default="FP32",
                         help="which IR (default FP32; INT8 needs Lesson 06 or python -m helpers.quantize first)")
@@ -73,7 +73,7 @@ def run_evaluation(args: argparse.Namespace) -> int:
     if args.json and not args.json.parent.is_dir():  # found now, not after the evaluation
         raise TutorialError(f"Cannot write --json {args.json}: there is no folder {args.json.parent}. "
                             "Create it, or give a file in a folder that exists.")
-    items = read_dataset(args.data_dir, args.annotation)
+    items, data_dir = labelled_items(args)
     if args.limit:
         items = evenly_spaced(items, args.limit)
     if args.model == "keras":
@@ -87,7 +87,7 @@ def run_evaluation(args: argparse.Namespace) -> int:
     print(weights.describe())
     print(format_report(evaluation))
     if args.json:
-        report = {**evaluation.summary(), "data_dir": str(args.data_dir), "failures": evaluation.failures,
+        report = {**evaluation.summary(), "data_dir": str(data_dir), "failures": evaluation.failures,
                   "weights": weights.as_dict(), "versions": versions()}
         try:
             args.json.write_text(json.dumps(report, indent=2))

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
-from pathlib import Path
 
-from helpers import cli, config, prepare, quantize
-from helpers.datasets import read_dataset
+from helpers import cli, prepare, quantize
+from helpers.cli.images import add_images_arguments, labelled_items
 from helpers.quantize import (
     MIN_CALIBRATION_IMAGES,
     PLAIN,
@@ -15,15 +14,11 @@ from helpers.quantize import (
     quantized_op_counts,
     split_calibration,
 )
-from helpers.sample import labelled_images
 
 
 def build_parser() -> cli.ArgumentParser:
     parser = cli.ArgumentParser(prog="python -m helpers.quantize", description=quantize.__doc__.splitlines()[0])
-    parser.add_argument("data_dir", type=Path, nargs="?", metavar="DATA_DIR",
-                        help=f"labelled ImageNet images to calibrate on (default: {config.ENV_DATA}, else the ImageNet "
-                             "sample, downloaded on first use)")
-    parser.add_argument("--annotation", type=Path, help="val.txt or the devkit, when not found beside the images")
+    add_images_arguments(parser, "to calibrate on")
     parser.add_argument("--calibration", type=cli.whole_number(MIN_CALIBRATION_IMAGES), metavar="N",
                         default=RECOMMENDED.calibration_images,
                         help=f"calibration images (default {RECOMMENDED.calibration_images})")
@@ -37,12 +32,7 @@ def build_parser() -> cli.ArgumentParser:
 
 def run_quantization(args: argparse.Namespace) -> int:
     """The images (too few fail before anything is converted), the FP32 IR, then the INT8 IR made or reused."""
-    if args.data_dir:
-        items = read_dataset(args.data_dir, args.annotation)
-    else:
-        sample = labelled_images()
-        print(sample.describe())
-        items = sample.items
+    items, _ = labelled_items(args)
     settings = replace(PLAIN if args.plain else RECOMMENDED, calibration_images=args.calibration, seed=args.seed)
     split_calibration(items, settings.calibration_images, settings.seed)  # too few images: fail before converting
     fp32 = prepare.prepare_models(with_keras=False).irs["FP32"].xml
@@ -51,7 +41,7 @@ def run_quantization(args: argparse.Namespace) -> int:
           f"calibrated on {len(result.calibration)} images (seed {settings.seed}), {len(result.held_out)} held out")
     print(f"settings: {settings.as_rt_info()}")
     print(f"quantized ops: {quantized_op_counts(result.xml)}")
-    print(f"evaluate it: python -m helpers.evaluate DATA_DIR --precision INT8; "
+    print(f"evaluate it: python -m helpers.evaluate --precision INT8; "
           f"benchmark it: python -m helpers.benchmark --model {cli.shown(result.xml)}")
     return 0
 
