@@ -1,7 +1,7 @@
 """Which weights file the tutorials use: the official download, or a local copy.
 
-A local copy (``MOBILENET_WEIGHTS``) is accepted but never taken for the official file:
-its sha384 is compared with the card's, and ``WeightsInfo.describe()`` says which it is.
+A local copy (``MOBILENET_WEIGHTS``) is accepted, and taken for the official file only when its sha384 is the
+card's; ``WeightsInfo.describe()`` says which it is.
 """
 from __future__ import annotations
 
