@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 
+from helpers import config
 from helpers.card_check import PARITY_TOLERANCE
 from helpers.cli.evaluate import main
 from helpers.datasets import LabeledImage, read_synset_named_folder
@@ -95,8 +96,6 @@ def test_command_line_prints_and_writes_json(tiny_dataset, prepared_ir, tmp_path
 
 def test_command_line_without_a_folder_takes_the_lessons_images(prepared_ir, tmp_path, capsys):
     """No DATA_DIR: the images the lessons use (TUTORIAL_DATA here, else the ImageNet sample), said so."""
-    from helpers import config
-
     folder = config.data_dir(required=False) or pytest.skip("TUTORIAL_DATA is not set")
     report = tmp_path / "report.json"
     assert main(["--limit", "8", "--json", str(report)]) == 0

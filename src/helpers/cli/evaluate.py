@@ -14,7 +14,6 @@ import openvino as ov
 from helpers import cli, evaluate, prepare
 from helpers.cli.images import add_images_arguments, labelled_items
 from helpers.convert import CLI_PRECISIONS
-from helpers.datasets import evenly_spaced
 from helpers.errors import TutorialError
 from helpers.evaluate import THREADS, Evaluation, evaluate_ir, evaluate_keras
 from helpers.preprocess import DEFAULT_PROTOCOL, PROTOCOLS
@@ -73,9 +72,7 @@ def run_evaluation(args: argparse.Namespace) -> int:
     if args.json and not args.json.parent.is_dir():  # found now, not after the evaluation
         raise TutorialError(f"Cannot write --json {args.json}: there is no folder {args.json.parent}. "
                             "Create it, or give a file in a folder that exists.")
-    items, data_dir = labelled_items(args)
-    if args.limit:
-        items = evenly_spaced(items, args.limit)
+    items, data_dir = labelled_items(args, args.limit)
     if args.model == "keras":
         models = prepare.prepare_models(with_keras=True)
         weights = prepare.IRWeights(file=models.weights.path.name, sha384=models.weights.sha384)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from helpers import config
-from helpers.datasets import LabeledImage, read_dataset
+from helpers.datasets import LabeledImage, evenly_spaced, read_dataset
 from helpers.sample import labelled_images
 
 
@@ -18,10 +18,12 @@ def add_images_arguments(parser: argparse.ArgumentParser, purpose: str) -> None:
     parser.add_argument("--annotation", type=Path, help="val.txt or the devkit, when not found beside the images")
 
 
-def labelled_items(args: argparse.Namespace) -> tuple[list[LabeledImage], Path]:
-    """The images ``add_images_arguments`` asked for, and their folder; says which when DATA_DIR was not given."""
+def labelled_items(args: argparse.Namespace, count: int | None = None) -> tuple[list[LabeledImage], Path]:
+    """``count`` of the images ``add_images_arguments`` asked for, evenly spread (None: all), and their folder; says
+    which when DATA_DIR was not given. The ImageNet sample downloads only the ``count`` files it needs."""
     if args.data_dir:
-        return read_dataset(args.data_dir, args.annotation), args.data_dir
-    sample = labelled_images()
+        items = read_dataset(args.data_dir, args.annotation)
+        return (items if count is None else evenly_spaced(items, count)), args.data_dir
+    sample = labelled_images(count)
     print(sample.describe())
     return sample.items, sample.folder
