@@ -138,9 +138,9 @@ def reusable_ir(xml: Path | str, key: str, wanted: dict[str, str], *, exact: boo
     except TutorialError:  # a damaged IR, or a .bin from another run, is made again
         return False
     recorded = recorded_provenance(model, key)
-    if recorded_hashes(xml) is None or (exact and recorded.keys() != wanted.keys()):
+    if recorded_hashes(xml) is None:
         return False
-    return all(recorded.get(name) == value for name, value in wanted.items())
+    return recorded == wanted if exact else all(recorded.get(name) == value for name, value in wanted.items())
 
 
 def publish_ir(model: ov.Model, xml: Path | str, *, compress_to_fp16: bool = False) -> Path:

@@ -1,7 +1,7 @@
 """The ``python -m helpers.X`` commands: what they share here (argument parser, error handling), each command's
 argument parser and printing in a module of its own (``helpers.cli.evaluate``, ``.quantize``, ``.classify``,
-``.prepare``, ``.mirror``), thin over the functions the lessons and tests call. ``python -m helpers.X`` runs
-``helpers.cli.X.main``.
+``.prepare``, ``.mirror``, ``.benchmark``, ``.bundle``, ``.hub``; ``.images`` is the DATA_DIR argument two of them
+share), thin over the functions the lessons and tests call. ``python -m helpers.X`` runs ``helpers.cli.X.main``.
 
 Exit status: 0 when the command did its work, 1 when it failed (a missing file, a download, a
 device that cannot compile: a ``TutorialError``, printed as ``error: <message>``), 2 for a mistake
